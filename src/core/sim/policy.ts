@@ -1,0 +1,35 @@
+/**
+ * The one interface every eviction policy implements (one file per policy in ./policies,
+ * registered in ./registry.ts). Hot path: objects are dense integer ids (0..idSpace-1) so
+ * that policies can keep their state in typed arrays instead of Maps.
+ */
+export interface PolicyConfig {
+  /** Capacity in objects, or in bytes when `bytes` is true. */
+  capacity: number;
+  /** When true, capacity counts bytes and every object's size counts against it. */
+  bytes: boolean;
+  /** Upper bound (exclusive) on the ids the trace will use; policies may size typed arrays by it. */
+  idSpace: number;
+  /** Seed for policies with randomness; same seed, same result. */
+  seed: number;
+  /** Policy-specific knobs (e.g. maxmemory-samples, lfu-log-factor); documented in each policy file. */
+  params?: Record<string, number>;
+}
+
+export interface EvictionPolicy {
+  /** Canonical name, as on the CLI (`lru`, `s3-fifo`, `allkeys-lru`, ...). */
+  readonly name: string;
+  /**
+   * One request. `time` is the trace's clock in seconds (monotone, may be the request index),
+   * `expiresAt` is an absolute time in the same unit or +Infinity for no TTL, `nextAccess` is the
+   * index of the next request to this id (+Infinity if none; only OPT needs it).
+   * Returns true on a hit. On a miss the object is admitted (if the policy admits it).
+   */
+  access(id: number, size: number, time: number, expiresAt: number, nextAccess: number): boolean;
+  /** Ids currently cached (for the step mode and tests; not on the hot path). */
+  contents(): number[];
+  /** Optional observer for the step mode: called with each evicted id. */
+  onEvict?: (id: number) => void;
+}
+
+export type PolicyFactory = (config: PolicyConfig) => EvictionPolicy;
