@@ -22,7 +22,7 @@ export class CacheLensError extends Error {
   constructor(
     readonly reason: ErrorReason,
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message);
   }

@@ -3,6 +3,8 @@
  * the CLI, the extension) talks to Redis and Memcached only through this. Keys are Buffers
  * end to end so that binary key names survive every operation byte for byte.
  */
+import type { ActivityLedger } from './ledger';
+
 export type DriverKind = 'redis' | 'memcached';
 
 /** Redis types as TYPE reports them; Memcached items are all 'string'. */
@@ -84,5 +86,7 @@ export interface CacheDriver {
   delete(keys: Buffer[]): Promise<DeleteResult>;
   /** Raw server stats (Redis INFO sections flattened per node, Memcached `stats` per server). */
   stats(): Promise<Array<{ node: string; fields: Record<string, string> }>>;
+  /** What this connection's own commands did to the server's hit/miss/command counters. */
+  readonly ledger: ActivityLedger;
   close(): Promise<void>;
 }
