@@ -4,6 +4,7 @@ import { openDriver } from '../../../src/core/driver/index';
 import type { CacheDriver } from '../../../src/core/driver/types';
 import { StatsSampler } from '../../../src/core/stats/sampler';
 import { DebugSnapshotRecorder } from '../../../src/core/stats/snapshots';
+import { profilePrefixes } from '../../../src/core/stats/prefixes';
 import { runCli } from '../../../src/cli/main';
 import { captureIO } from '../../helpers/io';
 import { startRedis, startRedisCluster, startMemcached, type RedisServer, type RedisCluster, type MemcachedServer } from '../../harness/servers';
@@ -204,5 +205,35 @@ describe('stats sampler against real servers', function () {
       assert.equal(byNode.get(`127.0.0.1:${b.port}`)?.hits, 5);
       assert.ok(s.maxMemory > 0);
     });
+  });
+});
+
+describe('hit ratio by prefix (keyspace miss events + MONITOR)', function () {
+  this.timeout(60000);
+  let server: RedisServer;
+  before(async () => { server = await startRedis(); });
+  after(async () => { await server.stop(); });
+
+  it('attributes reads and misses to prefixes, then restores the server configuration exactly', async () => {
+    await server.cli('config', 'set', 'notify-keyspace-events', 'Kx');
+    const app = new Redis(server.port, '127.0.0.1');
+    const node = { admin: new Redis(server.port, '127.0.0.1'), monitor: new Redis(server.port, '127.0.0.1'), subscriber: new Redis(server.port, '127.0.0.1') };
+    try {
+      for (let i = 0; i < 10; i++) await app.set(`user:${i}`, 'u');
+      const running = profilePrefixes([node], { seconds: 1.5, delimiter: ':' });
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 10; i++) await app.get(`user:${i}`);        // 10 hits
+      for (let i = 0; i < 4; i++) await app.get(`user:none${i}`);     // 4 misses
+      for (let i = 0; i < 6; i++) await app.get(`session:${i}`);      // 6 misses
+      await app.set('session:x', 'not a read');
+      const profile = await running;
+      const byPrefix = new Map(profile.rows.map((r) => [r.prefix, r]));
+      assert.deepEqual(byPrefix.get('user:'), { prefix: 'user:', reads: 14, misses: 4, hits: 10, hitRatio: 10 / 14 });
+      assert.deepEqual(byPrefix.get('session:'), { prefix: 'session:', reads: 6, misses: 6, hits: 0, hitRatio: 0 });
+      const flags = await server.cli('config', 'get', 'notify-keyspace-events');
+      assert.equal(flags.trim().split('\n')[1], 'xK', 'the original flags are back');
+    } finally {
+      app.disconnect(); node.admin.disconnect(); node.monitor.disconnect(); node.subscriber.disconnect();
+    }
   });
 });
