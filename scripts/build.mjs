@@ -5,7 +5,7 @@
 //   dist/webview/*.js   one browser bundle per webview/<name>/main.ts (+ its .css if any)
 // and merges every src/extension/*/contributes.json into package.json's "contributes".
 import * as esbuild from 'esbuild';
-import { readdirSync, existsSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { readdirSync, existsSync, readFileSync, writeFileSync, statSync, mkdirSync, copyFileSync } from 'node:fs';
 import { join, basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -73,11 +73,19 @@ if (workers.length) {
     entryPoints: Object.fromEntries(workers.map((w) => [basename(w, '.ts'), w])), outdir: 'dist/workers' }));
 }
 const webviews = existsSync(join(root, 'webview'))
-  ? readdirSync(join(root, 'webview')).filter((d) => existsSync(join(root, 'webview', d, 'main.ts'))) : [];
+  ? readdirSync(join(root, 'webview')).filter((d) => existsSync(join(root, 'webview', d, 'main.ts')))
+    // test-* pages exist only for the VS Code tests, whose runner bundles them itself.
+    .filter((d) => !d.startsWith('test-')) : [];
 if (webviews.length) {
   builds.push(esbuild.build({ ...common, platform: 'browser', format: 'iife',
     entryPoints: Object.fromEntries(webviews.map((d) => [d, `webview/${d}/main.ts`])), outdir: 'dist/webview',
     loader: { '.css': 'css' } }));
 }
 await Promise.all(builds);
+// The codicon font for `vscode-icon` in webviews; webviews may load only from dist/ and media/.
+const codicons = join(root, 'node_modules/@vscode/codicons/dist');
+if (existsSync(codicons)) {
+  mkdirSync(join(root, 'dist/codicons'), { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(join(codicons, f), join(root, 'dist/codicons', f));
+}
 console.log(`built extension, cli, ${workers.length} worker(s), ${webviews.length} webview(s)`);

@@ -7,6 +7,7 @@ import { purgeCommand } from './purge';
 import { statsCommand } from './stats';
 import { simulateCommand } from './simulate';
 import { ringCommand } from './ring';
+import { scaffoldCommand } from './scaffold';
 
 /**
  * Every `cachelens` subcommand, one file each in this folder. Adding a command is one file
@@ -21,4 +22,5 @@ export const commands: CliCommand[] = [
   statsCommand,
   simulateCommand,
   ringCommand,
+  scaffoldCommand,
 ];

@@ -1,0 +1,56 @@
+/**
+ * How memcached keys travel. The text protocol splits on spaces and ends lines at CR/LF, so a
+ * key with those (or other control bytes) goes in a meta command's base64 mode (`b` flag).
+ * metadump and cachedump print keys URI-encoded, which we decode back to the exact bytes.
+ */
+
+export const MAX_KEY_BYTES = 250;
+
+/** True when the key can be sent as-is in the text protocol. */
+export function isTextSafe(key: Buffer): boolean {
+  if (key.length === 0 || key.length > MAX_KEY_BYTES) return false;
+  for (let i = 0; i < key.length; i++) {
+    const c = key[i];
+    if (c <= 0x20 || c === 0x7f) return false;
+  }
+  return true;
+}
+
+/** The key token and whether the `b` flag must accompany it in a meta command. */
+export function metaKey(key: Buffer): { token: string; base64: boolean } {
+  return isTextSafe(key) ? { token: key.toString('latin1'), base64: false } : { token: key.toString('base64'), base64: true };
+}
+
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/**
+ * Percent-decodes bytes [start, end) of `buf` into a new Buffer (a malformed escape stays
+ * literal). One allocation per key: this runs a million times per listing.
+ */
+export function uriDecode(buf: Buffer, start: number, end: number): Buffer {
+  let escapes = 0;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === 0x25 && i + 2 < end && hexValue(buf[i + 1]) >= 0 && hexValue(buf[i + 2]) >= 0) { escapes++; i += 2; }
+  }
+  const out = Buffer.allocUnsafe(end - start - 2 * escapes);
+  if (escapes === 0) {
+    buf.copy(out, 0, start, end);
+    return out;
+  }
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 0x25 && i + 2 < end) {
+      const hi = hexValue(buf[i + 1]);
+      const lo = hexValue(buf[i + 2]);
+      if (hi >= 0 && lo >= 0) { out[n++] = (hi << 4) | lo; i += 2; continue; }
+    }
+    out[n++] = c;
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * ARC (Megiddo & Modha, FAST'03). T1 holds objects seen once recently, T2 objects seen at
+ * least twice; B1 and B2 are ghost lists of ids recently evicted from T1 and T2. A ghost hit in
+ * B1 grows the target size p of T1, one in B2 shrinks it; REPLACE evicts from T1 when T1 is
+ * above p (or at p on a B2 hit), else from T2. In object mode this is the paper's algorithm
+ * step for step; with byte capacities every size is counted in bytes and p moves by the
+ * object's size times the paper's step.
+ */
+import type { PolicyConfig } from '../policy';
+import { BasePolicy } from './_base';
+import { DList, Links } from './_dlist';
+
+const NONE = 0;
+const T1 = 1;
+const T2 = 2;
+const B1 = 3;
+const B2 = 4;
+
+export class ArcPolicy extends BasePolicy {
+  readonly name = 'arc';
+  private readonly where: Uint8Array;
+  private readonly t1: DList;
+  private readonly t2: DList;
+  private readonly b1: DList;
+  private readonly b2: DList;
+  /** Target size of T1. */
+  private p = 0;
+
+  constructor(config: PolicyConfig) {
+    super(config);
+    this.where = new Uint8Array(config.idSpace);
+    const links = new Links(config.idSpace);
+    this.t1 = new DList(links);
+    this.t2 = new DList(links);
+    this.b1 = new DList(links);
+    this.b2 = new DList(links);
+  }
+
+  access(id: number, size: number, time: number, expiresAt: number): boolean {
+    const where = this.where[id];
+    if (where === T1 || where === T2) {
+      if (!this.isExpired(id, time)) {
+        // Case I: a hit moves the object to T2's MRU end.
+        if (where === T1) {
+          this.t1.remove(id, this.weightAt(id));
+          this.t2.pushFront(id, this.weightAt(id));
+          this.where[id] = T2;
+        } else {
+          this.t2.moveToFront(id);
+        }
+        return true;
+      }
+      this.drop(id);
+    }
+    const c = this.capacity;
+    const w = this.weightOf(size);
+    if (w > c) {
+      if (where === B1 || where === B2) this.forget(id);
+      return false;
+    }
+    if (where === B1 || where === B2) {
+      // Cases II and III: adapt p toward the list that just proved too short.
+      const b1 = this.b1.weight;
+      const b2 = this.b2.weight;
+      if (where === B1) this.p = Math.min(c, this.p + Math.max(b1 > 0 ? b2 / b1 : 1, 1) * w);
+      else this.p = Math.max(0, this.p - Math.max(b2 > 0 ? b1 / b2 : 1, 1) * w);
+      this.forget(id);
+      while (this.used + w > c) this.replace(where === B2);
+      this.admit(id, w, T2, expiresAt);
+      return false;
+    }
+    // Case IV: a complete miss.
+    if (this.t1.weight + this.b1.weight + w > c) {
+      if (this.t1.weight + w <= c) {
+        while (this.b1.count > 0 && this.t1.weight + this.b1.weight + w > c) this.forget(this.b1.tail);
+        while (this.used + w > c) this.replace(false);
+      } else {
+        // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
+        while (this.used + w > c) {
+          const victim = this.t1.count > 0 ? this.t1.tail : this.t2.tail;
+          this.drop(victim);
+          this.notifyEvict(victim);
+        }
+      }
+    } else {
+      while (this.b2.count > 0 && this.used + this.b1.weight + this.b2.weight + w > 2 * c) {
+        this.forget(this.b2.tail);
+      }
+      while (this.used + w > c) this.replace(false);
+    }
+    this.admit(id, w, T1, expiresAt);
+    return false;
+  }
+
+  contents(): number[] {
+    return [...this.t1.toArray(), ...this.t2.toArray()];
+  }
+
+  /** Target size of T1 (for tests and the step mode). */
+  target(): number {
+    return this.p;
+  }
+
+  /** The four lists, newest first (for tests and the step mode). */
+  lists(): { t1: number[]; t2: number[]; b1: number[]; b2: number[] } {
+    return { t1: this.t1.toArray(), t2: this.t2.toArray(), b1: this.b1.toArray(), b2: this.b2.toArray() };
+  }
+
+  private admit(id: number, w: number, list: number, expiresAt: number): void {
+    this.storeWeight(id, w);
+    this.used += w;
+    this.where[id] = list;
+    (list === T1 ? this.t1 : this.t2).pushFront(id, w);
+    this.setExpiry(id, expiresAt);
+  }
+
+  /** The paper's REPLACE: demote T1's or T2's LRU object into the matching ghost list. */
+  private replace(hitInB2: boolean): void {
+    const t1 = this.t1.weight;
+    let fromT1 = t1 > 0 && (t1 > this.p || (hitInB2 && t1 === this.p));
+    if (this.t2.count === 0) fromT1 = true;
+    const list = fromT1 ? this.t1 : this.t2;
+    const ghost = fromT1 ? this.b1 : this.b2;
+    const victim = list.tail;
+    const w = this.weightAt(victim);
+    list.remove(victim, w);
+    this.used -= w;
+    ghost.pushFront(victim, w);
+    this.where[victim] = fromT1 ? B1 : B2;
+    this.notifyEvict(victim);
+  }
+
+  private forget(id: number): void {
+    if (this.where[id] === B1) this.b1.remove(id, this.weightAt(id));
+    else this.b2.remove(id, this.weightAt(id));
+    this.where[id] = NONE;
+  }
+
+  private drop(id: number): void {
+    const w = this.weightAt(id);
+    if (this.where[id] === T1) this.t1.remove(id, w);
+    else this.t2.remove(id, w);
+    this.where[id] = NONE;
+    this.used -= w;
+  }
+}
+
+export const createArc = (config: PolicyConfig): ArcPolicy => new ArcPolicy(config);

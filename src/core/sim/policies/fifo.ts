@@ -1,0 +1,47 @@
+/**
+ * FIFO: evict the object admitted longest ago; hits change nothing.
+ */
+import type { PolicyConfig } from '../policy';
+import { BasePolicy } from './_base';
+import { DList, Links } from './_dlist';
+
+export class FifoPolicy extends BasePolicy {
+  readonly name = 'fifo';
+  private readonly list: DList;
+
+  constructor(config: PolicyConfig) {
+    super(config);
+    this.list = new DList(new Links(config.idSpace));
+  }
+
+  access(id: number, size: number, time: number, expiresAt: number): boolean {
+    if (this.list.has(id)) {
+      if (!this.isExpired(id, time)) return true;
+      this.drop(id);
+    }
+    const w = this.weightOf(size);
+    if (w > this.capacity) return false;
+    while (this.used + w > this.capacity) {
+      const victim = this.list.tail;
+      this.drop(victim);
+      this.notifyEvict(victim);
+    }
+    this.list.pushFront(id, w);
+    this.storeWeight(id, w);
+    this.used += w;
+    this.setExpiry(id, expiresAt);
+    return false;
+  }
+
+  contents(): number[] {
+    return this.list.toArray();
+  }
+
+  private drop(id: number): void {
+    const w = this.weightAt(id);
+    this.list.remove(id, w);
+    this.used -= w;
+  }
+}
+
+export const createFifo = (config: PolicyConfig): FifoPolicy => new FifoPolicy(config);

@@ -1,0 +1,145 @@
+/**
+ * LFU in O(1), as libCacheSim's LFU: counts are kept only while an object is cached (a new or
+ * re-admitted object starts at 1). Cached objects sit in per-frequency buckets; the buckets form
+ * a list ordered by frequency, so the least frequent bucket is always the first one. Within a
+ * bucket, objects are in the order they reached that frequency and the earliest is evicted
+ * (LRU among equals). A hit moves the object to the bucket for frequency+1, creating it next to
+ * the current one if needed: no scan, no heap.
+ */
+import type { PolicyConfig } from '../policy';
+import { BasePolicy } from './_base';
+
+export class LfuPolicy extends BasePolicy {
+  readonly name = 'lfu';
+  // Per id: the bucket holding it (-1 when not cached) and its neighbours inside that bucket.
+  private readonly bucketOf: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly next: Int32Array;
+  // Per bucket: frequency, first/last member, neighbouring buckets; unused buckets form a free list.
+  private readonly bFreq: Float64Array;
+  private readonly bFirst: Int32Array;
+  private readonly bLast: Int32Array;
+  private readonly bPrev: Int32Array;
+  private readonly bNext: Int32Array;
+  private freeBucket: number;
+  /** Least frequent bucket (-1 when the cache is empty). */
+  private minBucket = -1;
+
+  constructor(config: PolicyConfig) {
+    super(config);
+    const n = config.idSpace;
+    this.bucketOf = new Int32Array(n).fill(-1);
+    this.prev = new Int32Array(n);
+    this.next = new Int32Array(n);
+    // There are never more non-empty buckets than cached objects, plus one being created.
+    const maxBuckets = (config.bytes ? n : Math.min(n, Math.floor(config.capacity))) + 2;
+    this.bFreq = new Float64Array(maxBuckets);
+    this.bFirst = new Int32Array(maxBuckets);
+    this.bLast = new Int32Array(maxBuckets);
+    this.bPrev = new Int32Array(maxBuckets);
+    this.bNext = new Int32Array(maxBuckets);
+    for (let b = 0; b < maxBuckets; b++) this.bNext[b] = b + 1;
+    this.bNext[maxBuckets - 1] = -1;
+    this.freeBucket = 0;
+  }
+
+  access(id: number, size: number, time: number, expiresAt: number): boolean {
+    const b = this.bucketOf[id];
+    if (b !== -1) {
+      if (!this.isExpired(id, time)) {
+        this.promote(id, b);
+        return true;
+      }
+      this.drop(id);
+    }
+    const w = this.weightOf(size);
+    if (w > this.capacity) return false;
+    while (this.used + w > this.capacity) {
+      const victim = this.bFirst[this.minBucket];
+      this.drop(victim);
+      this.notifyEvict(victim);
+    }
+    let first = this.minBucket;
+    if (first === -1 || this.bFreq[first] !== 1) first = this.newBucket(1, -1, first);
+    this.append(id, first);
+    this.storeWeight(id, w);
+    this.used += w;
+    this.setExpiry(id, expiresAt);
+    return false;
+  }
+
+  /** Frequency of a cached id (0 if not cached); for tests and the step mode. */
+  frequency(id: number): number {
+    const b = this.bucketOf[id];
+    return b === -1 ? 0 : this.bFreq[b];
+  }
+
+  contents(): number[] {
+    const out: number[] = [];
+    for (let b = this.minBucket; b !== -1; b = this.bNext[b]) {
+      for (let id = this.bFirst[b]; id !== -1; id = this.next[id]) out.push(id);
+    }
+    return out;
+  }
+
+  private promote(id: number, b: number): void {
+    const f = this.bFreq[b] + 1;
+    let target = this.bNext[b];
+    if (target === -1 || this.bFreq[target] !== f) target = this.newBucket(f, b, target);
+    this.unlink(id, b);
+    this.append(id, target);
+  }
+
+  private drop(id: number): void {
+    this.unlink(id, this.bucketOf[id]);
+    this.bucketOf[id] = -1;
+    this.used -= this.weightAt(id);
+  }
+
+  private append(id: number, b: number): void {
+    const last = this.bLast[b];
+    this.prev[id] = last;
+    this.next[id] = -1;
+    if (last !== -1) this.next[last] = id;
+    else this.bFirst[b] = id;
+    this.bLast[b] = id;
+    this.bucketOf[id] = b;
+  }
+
+  /** Removes id from bucket b and frees the bucket when it becomes empty. */
+  private unlink(id: number, b: number): void {
+    const p = this.prev[id];
+    const n = this.next[id];
+    if (p !== -1) this.next[p] = n;
+    else this.bFirst[b] = n;
+    if (n !== -1) this.prev[n] = p;
+    else this.bLast[b] = p;
+    if (this.bFirst[b] === -1) this.freeBucketAt(b);
+  }
+
+  private newBucket(freq: number, after: number, before: number): number {
+    const b = this.freeBucket;
+    this.freeBucket = this.bNext[b];
+    this.bFreq[b] = freq;
+    this.bFirst[b] = -1;
+    this.bLast[b] = -1;
+    this.bPrev[b] = after;
+    this.bNext[b] = before;
+    if (after !== -1) this.bNext[after] = b;
+    else this.minBucket = b;
+    if (before !== -1) this.bPrev[before] = b;
+    return b;
+  }
+
+  private freeBucketAt(b: number): void {
+    const p = this.bPrev[b];
+    const n = this.bNext[b];
+    if (p !== -1) this.bNext[p] = n;
+    else this.minBucket = n;
+    if (n !== -1) this.bPrev[n] = p;
+    this.bNext[b] = this.freeBucket;
+    this.freeBucket = b;
+  }
+}
+
+export const createLfu = (config: PolicyConfig): LfuPolicy => new LfuPolicy(config);

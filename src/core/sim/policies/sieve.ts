@@ -1,0 +1,70 @@
+/**
+ * SIEVE (Zhang et al., NSDI'24): a FIFO queue with a visited bit and a hand. New objects enter
+ * at the head; a hit only sets the bit. To evict, the hand walks from where it stopped toward
+ * the head (wrapping to the tail), clearing set bits, and evicts the first unvisited object;
+ * the hand then rests on the next newer object. Survivors stay in place (no reinsertion), which
+ * is what separates SIEVE from CLOCK.
+ */
+import type { PolicyConfig } from '../policy';
+import { BasePolicy } from './_base';
+import { DList, Links } from './_dlist';
+
+export class SievePolicy extends BasePolicy {
+  readonly name = 'sieve';
+  private readonly visited: Uint8Array;
+  private readonly list: DList;
+  private hand = -1;
+
+  constructor(config: PolicyConfig) {
+    super(config);
+    this.visited = new Uint8Array(config.idSpace);
+    this.list = new DList(new Links(config.idSpace));
+  }
+
+  access(id: number, size: number, time: number, expiresAt: number): boolean {
+    if (this.list.has(id)) {
+      if (!this.isExpired(id, time)) {
+        this.visited[id] = 1;
+        return true;
+      }
+      this.drop(id);
+    }
+    const w = this.weightOf(size);
+    if (w > this.capacity) return false;
+    while (this.used + w > this.capacity) this.evictOne();
+    this.visited[id] = 0;
+    this.list.pushFront(id, w);
+    this.storeWeight(id, w);
+    this.used += w;
+    this.setExpiry(id, expiresAt);
+    return false;
+  }
+
+  contents(): number[] {
+    return this.list.toArray();
+  }
+
+  private evictOne(): void {
+    const list = this.list;
+    let o = this.hand !== -1 ? this.hand : list.tail;
+    while (this.visited[o] === 1) {
+      this.visited[o] = 0;
+      o = list.newer(o);
+      if (o === -1) o = list.tail;
+    }
+    // Parking the hand on the victim lets drop() advance it to the next newer object.
+    this.hand = o;
+    this.drop(o);
+    this.notifyEvict(o);
+  }
+
+  private drop(id: number): void {
+    // The hand must never point at a removed object: it moves on to the next newer one.
+    if (this.hand === id) this.hand = this.list.newer(id);
+    const w = this.weightAt(id);
+    this.list.remove(id, w);
+    this.used -= w;
+  }
+}
+
+export const createSieve = (config: PolicyConfig): SievePolicy => new SievePolicy(config);

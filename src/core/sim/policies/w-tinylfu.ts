@@ -1,0 +1,213 @@
+/**
+ * W-TinyLFU (Einziger, Friedman & Manes) with Caffeine's static defaults: a window LRU holding
+ * 1% of the capacity admits every new object; its LRU victim becomes a candidate for the main
+ * cache, a segmented LRU (20% probation, 80% protected). When the main cache is full the
+ * candidate enters it only if a frequency sketch estimates it more popular than the main
+ * cache's victim (probation's LRU object); otherwise the candidate is dropped. A hit in
+ * probation promotes to protected, whose overflow is demoted back to probation.
+ * The sketch is a count-min sketch of 4 rows of 4-bit counters (width 4 x next power of two
+ * of the capacity in objects), incremented on every request; after 10 x capacity increments
+ * every counter is halved, so old popularity fades. An optional doorkeeper (a one-bit filter in
+ * front of the sketch) absorbs one-hit wonders. Caffeine's adaptive window (hill climbing) and
+ * its random admission of warm candidates (a hash-flooding defence) are not modelled.
+ * Knobs: `window-ratio` (0.01), `protected-ratio` (0.8), `doorkeeper` (0), `sample-factor` (10).
+ */
+import type { PolicyConfig } from '../policy';
+import { BasePolicy, param } from './_base';
+import { DList, Links } from './_dlist';
+
+const NONE = 0;
+const WINDOW = 1;
+const PROBATION = 2;
+const PROTECTED = 3;
+
+export class WTinyLfuPolicy extends BasePolicy {
+  readonly name = 'w-tinylfu';
+  private readonly where: Uint8Array;
+  private readonly window: DList;
+  private readonly probation: DList;
+  private readonly protect: DList;
+  private readonly windowCap: number;
+  private readonly mainCap: number;
+  private readonly protectedCap: number;
+  private readonly sketch: Uint8Array;
+  private readonly rowMask: number;
+  private readonly rowWidth: number;
+  private readonly door: Uint8Array | null;
+  private readonly sampleSize: number;
+  private additions = 0;
+
+  constructor(config: PolicyConfig) {
+    super(config);
+    this.where = new Uint8Array(config.idSpace);
+    const links = new Links(config.idSpace);
+    this.window = new DList(links);
+    this.probation = new DList(links);
+    this.protect = new DList(links);
+    const c = config.capacity;
+    // As Caffeine: the main cache gets floor(99%), the window the rest (so at least one object).
+    this.mainCap = Math.floor(c * (1 - param(config, 'window-ratio', 0.01, 0, 1)));
+    this.windowCap = c - this.mainCap;
+    this.protectedCap = Math.floor(this.mainCap * param(config, 'protected-ratio', 0.8, 0, 1));
+    const objects = Math.max(1, Math.min(config.idSpace, Math.floor(c)));
+    let width = 16;
+    while (width < 4 * objects && width < 1 << 28) width <<= 1;
+    this.rowWidth = width;
+    this.rowMask = width - 1;
+    this.sketch = new Uint8Array(4 * width);
+    this.door = param(config, 'doorkeeper', 0, 0, 1) === 1 ? new Uint8Array(width) : null;
+    this.sampleSize = param(config, 'sample-factor', 10, 1, 1000) * objects;
+  }
+
+  access(id: number, size: number, time: number, expiresAt: number): boolean {
+    this.increment(id);
+    const where = this.where[id];
+    if (where !== NONE) {
+      if (!this.isExpired(id, time)) {
+        if (where === WINDOW) this.window.moveToFront(id);
+        else if (where === PROTECTED) this.protect.moveToFront(id);
+        else this.promote(id);
+        return true;
+      }
+      this.drop(id);
+    }
+    const w = this.weightOf(size);
+    if (w > this.capacity) return false;
+    this.storeWeight(id, w);
+    this.used += w;
+    this.setExpiry(id, expiresAt);
+    this.where[id] = WINDOW;
+    this.window.pushFront(id, w);
+    while (this.window.weight > this.windowCap) this.evictFromWindow();
+    return false;
+  }
+
+  contents(): number[] {
+    return [...this.window.toArray(), ...this.probation.toArray(), ...this.protect.toArray()];
+  }
+
+  /** Estimated frequency of an id in the sketch (for tests). */
+  estimate(id: number): number {
+    const s = this.sketch;
+    const h1 = hash1(id);
+    const h2 = hash2(id);
+    const m = this.rowMask;
+    const wd = this.rowWidth;
+    let e = s[h1 & m];
+    const b = s[wd + ((h1 + h2) & m)];
+    if (b < e) e = b;
+    const c = s[2 * wd + ((h1 + 2 * h2) & m)];
+    if (c < e) e = c;
+    const d = s[3 * wd + ((h1 + 3 * h2) & m)];
+    if (d < e) e = d;
+    if (this.door !== null && this.door[h2 & m] === 1) e++;
+    return e;
+  }
+
+  private promote(id: number): void {
+    const w = this.weightAt(id);
+    this.probation.remove(id, w);
+    this.where[id] = PROTECTED;
+    this.protect.pushFront(id, w);
+    while (this.protect.weight > this.protectedCap && this.protect.count > 1) {
+      const demoted = this.protect.tail;
+      const dw = this.weightAt(demoted);
+      this.protect.remove(demoted, dw);
+      this.where[demoted] = PROBATION;
+      this.probation.pushFront(demoted, dw);
+    }
+  }
+
+  /** The window's LRU object either joins the main cache (if there is room or it wins) or leaves. */
+  private evictFromWindow(): void {
+    const cand = this.window.tail;
+    const cw = this.weightAt(cand);
+    this.window.remove(cand, cw);
+    const mainUsed = this.probation.weight + this.protect.weight;
+    if (cw <= this.mainCap && mainUsed + cw > this.mainCap) {
+      const victim = this.probation.count > 0 ? this.probation.tail : this.protect.tail;
+      if (this.estimate(cand) > this.estimate(victim)) {
+        while (this.probation.weight + this.protect.weight + cw > this.mainCap) this.evictMain();
+      }
+    }
+    if (cw <= this.mainCap && this.probation.weight + this.protect.weight + cw <= this.mainCap) {
+      this.where[cand] = PROBATION;
+      this.probation.pushFront(cand, cw);
+    } else {
+      this.where[cand] = NONE;
+      this.used -= cw;
+      this.notifyEvict(cand);
+    }
+  }
+
+  private evictMain(): void {
+    const list = this.probation.count > 0 ? this.probation : this.protect;
+    const victim = list.tail;
+    const w = this.weightAt(victim);
+    list.remove(victim, w);
+    this.where[victim] = NONE;
+    this.used -= w;
+    this.notifyEvict(victim);
+  }
+
+  private increment(id: number): void {
+    const h1 = hash1(id);
+    const h2 = hash2(id);
+    const m = this.rowMask;
+    if (this.door !== null) {
+      const bit = h2 & m;
+      if (this.door[bit] === 0) {
+        this.door[bit] = 1;
+        this.countAddition();
+        return;
+      }
+    }
+    const s = this.sketch;
+    const wd = this.rowWidth;
+    let added = false;
+    let i = h1 & m;
+    if (s[i] < 15) { s[i]++; added = true; }
+    i = wd + ((h1 + h2) & m);
+    if (s[i] < 15) { s[i]++; added = true; }
+    i = 2 * wd + ((h1 + 2 * h2) & m);
+    if (s[i] < 15) { s[i]++; added = true; }
+    i = 3 * wd + ((h1 + 3 * h2) & m);
+    if (s[i] < 15) { s[i]++; added = true; }
+    if (added) this.countAddition();
+  }
+
+  private countAddition(): void {
+    if (++this.additions < this.sampleSize) return;
+    // Aging: halving every counter keeps the sketch a sliding, decaying view of popularity.
+    const s = this.sketch;
+    for (let i = 0; i < s.length; i++) s[i] >>= 1;
+    if (this.door !== null) this.door.fill(0);
+    this.additions = this.additions >>> 1;
+  }
+
+  private drop(id: number): void {
+    const w = this.weightAt(id);
+    const where = this.where[id];
+    if (where === WINDOW) this.window.remove(id, w);
+    else if (where === PROBATION) this.probation.remove(id, w);
+    else this.protect.remove(id, w);
+    this.where[id] = NONE;
+    this.used -= w;
+  }
+}
+
+function hash1(id: number): number {
+  let h = Math.imul(id ^ 0x5bd1e995, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+function hash2(id: number): number {
+  let h = Math.imul(id + 0x27d4eb2f, 0xc2b2ae35);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return ((h ^ (h >>> 12)) | 1) >>> 0;
+}
+
+export const createWTinyLfu = (config: PolicyConfig): WTinyLfuPolicy => new WTinyLfuPolicy(config);
