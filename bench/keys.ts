@@ -11,7 +11,9 @@
  *   node out/bench/keys.js [--only redis|memcached] [--skip-5m] [--runs N]
  */
 import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { startMemcached, startRedis, type RedisServer } from '../test/harness/servers';
 import { openDriver } from '../src/core/driver/index';
@@ -24,21 +26,37 @@ const skip5m = process.argv.includes('--skip-5m');
 
 interface Run { ms: number; out: string; err: string; code: number; rssMb: number }
 
-/** Runs a command, measuring its wall time; stdout is only counted in lines when `countOnly`. */
+/** Newlines in a file, read in chunks. */
+function countLines(file: string): number {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(1 << 20);
+  let lines = 0;
+  for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) {
+    for (let i = buf.indexOf(10); i !== -1 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+  }
+  fs.closeSync(fd);
+  return lines;
+}
+
+/**
+ * Runs a command, measuring its wall time. With `countOnly`, stdout goes to a file (counted in
+ * lines afterwards) so that a busy reader never holds the command back, as for the raw peer.
+ */
 function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, countOnly = false): Promise<Run & { lines: number }> {
   return new Promise((resolve, reject) => {
+    const outFile = path.join(os.tmpdir(), `cachelens-bench-${process.pid}.out`);
+    const outFd = countOnly ? fs.openSync(outFile, 'w') : undefined;
     const t0 = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', outFd ?? 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let lines = 0;
-    child.stdout.on('data', (d: Buffer) => {
-      if (countOnly) { for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) lines++; } else out += d.toString();
-    });
+    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (outFd !== undefined) { fs.closeSync(outFd); lines = countLines(outFile); fs.unlinkSync(outFile); }
       const hwm = /VmHWM_KB=(\d+)/.exec(err)?.[1];
       resolve({ ms, out, err, code: code ?? -1, rssMb: hwm ? Number(hwm) / 1024 : NaN, lines });
     });

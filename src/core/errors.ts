@@ -34,7 +34,8 @@ export class CacheLensError extends Error {
 
 /** Removes `user:password@` style credentials from anything that may be shown or logged. */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z+]+:\/\/)([^@/]*)@/i, (_m, scheme: string, cred: string) => {
+  // Up to the last '@' of the first word: parseConnectionUrl accepts unencoded '@' and '/' in passwords.
+  return url.replace(/^([a-z+]+:\/\/)([^\s?#]*)@/i, (_m, scheme: string, cred: string) => {
     const user = cred.includes(':') ? cred.slice(0, cred.indexOf(':')) : cred;
     return `${scheme}${user ? user + ':***' : '***'}@`;
   });

@@ -176,7 +176,7 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServe
   if (options.password) args.push('--requirepass', options.password);
   if (options.debug) args.push('--enable-debug-command', 'local');
   if (socketPath) args.push('--unixsocket', socketPath, '--unixsocketperm', '700');
-  for (const u of options.users ?? []) args.push('--user', `${u.name} on >${u.password} ${u.rules ?? '~* &* +@all'}`);
+  for (const u of options.users ?? []) args.push('--user', u.name, 'on', `>${u.password}`, ...(u.rules ?? '~* &* +@all').split(' '));
   args.push(...(options.args ?? []));
 
   const cliBase = (): string[] => {

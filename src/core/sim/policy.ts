@@ -2,6 +2,18 @@
  * The one interface every eviction policy implements (one file per policy in ./policies,
  * registered in ./registry.ts). Hot path: objects are dense integer ids (0..idSpace-1) so
  * that policies can keep their state in typed arrays instead of Maps.
+ *
+ * Semantics shared by every policy (see docs/sim-policies.md):
+ * - A miss admits the object unless the policy refuses it (noeviction when full, W-TinyLFU's
+ *   and lfu-perfect's admission, OPT's bypass) or it is larger than the whole cache.
+ * - TTL: `expiresAt` is recorded when the object is admitted; a hit does not extend it. An
+ *   object is still valid at exactly `expiresAt` and expired once `time > expiresAt` (as in
+ *   Redis and libCacheSim); a request for an expired object is a miss, the object is removed
+ *   and admitted again with the request's `expiresAt`. Expired objects that are not requested
+ *   stay until evicted (lazy expiry), and count against the capacity meanwhile.
+ * - In bytes mode the size given at admission is the one that counts until the object leaves.
+ * - `onEvict` reports objects leaving because of capacity pressure, not expired ones removed
+ *   on request (that request is reported as a miss).
  */
 export interface PolicyConfig {
   /** Capacity in objects, or in bytes when `bytes` is true. */

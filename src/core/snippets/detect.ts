@@ -100,3 +100,21 @@ export function detectStacksInDir(dir: string): DetectedStack[] {
   }
   return detectStacks(files);
 }
+
+/**
+ * Orders combinations so that what the workspace already uses comes first: an exact
+ * language + client match, then the detected language with another client, then the rest.
+ */
+export function preferDetected<T extends { lang: Lang; client: Client }>(combos: T[], stacks: DetectedStack[]): Array<T & { detectedIn?: string }> {
+  const rank = (c: T): { score: number; source?: string } => {
+    const exact = stacks.find((s) => s.lang === c.lang && s.client === c.client);
+    if (exact) return { score: 0, source: exact.source };
+    const lang = stacks.find((s) => s.lang === c.lang);
+    if (lang) return { score: 1 };
+    return { score: 2 };
+  };
+  return combos
+    .map((c, i) => ({ c, i, r: rank(c) }))
+    .sort((a, b) => a.r.score - b.r.score || a.i - b.i)
+    .map(({ c, r }) => (r.source ? { ...c, detectedIn: r.source } : c));
+}

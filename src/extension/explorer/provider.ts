@@ -31,8 +31,11 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private readonly sessions = new Map<string, KeyspaceSession>();
   private readonly connectionNodes = new Map<string, ConnectionNode>();
   private readonly errors = new Map<string, MessageNode>();
-  /** Expanded nodes, for the TTL ticker: only their keys are on screen. */
-  private readonly expanded = new Set<TreeNode>();
+  /**
+   * Expanded nodes by id, for the TTL ticker: only their keys are on screen. Ids, not objects,
+   * because a reload replaces the node objects while VS Code keeps them expanded.
+   */
+  private readonly expanded = new Map<string, TreeNode>();
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly subscriptions: vscode.Disposable[] = [];
 
@@ -43,8 +46,8 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Hooks the tree view's expansion and visibility events. */
   attach(view: vscode.TreeView<TreeNode>): void {
     this.subscriptions.push(
-      view.onDidExpandElement((e) => this.expanded.add(e.element)),
-      view.onDidCollapseElement((e) => this.expanded.delete(e.element)),
+      view.onDidExpandElement((e) => this.expanded.set(e.element.id, e.element)),
+      view.onDidCollapseElement((e) => this.expanded.delete(e.element.id)),
       view.onDidChangeVisibility((e) => this.setTicking(e.visible)),
     );
     this.setTicking(view.visible);
@@ -89,7 +92,6 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
     this.errors.clear();
-    this.expanded.clear();
     this.changed.fire(undefined);
   }
 
@@ -256,6 +258,10 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.changed.fire(undefined);
   }
 
+  private current(node: TreeNode, session: KeyspaceSession): TreeNode | undefined {
+    return currentNode(node, session, this.connectionNode(node.connectionId));
+  }
+
   private setTicking(on: boolean): void {
     if (on && !this.ticker) this.ticker = setInterval(() => this.tick(), 1000);
     if (!on && this.ticker) {
@@ -267,16 +273,27 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   /** Re-renders the keys with a TTL that are on screen, so their countdown moves. */
   private tick(): void {
     const due: TreeNode[] = [];
-    for (const node of this.expanded) {
-      if (node.kind !== 'connection' && node.kind !== 'namespace' && node.kind !== 'tag') continue;
-      const session = this.sessions.get(node.connectionId);
+    for (const remembered of this.expanded.values()) {
+      const session = this.sessions.get(remembered.connectionId);
       if (!session) continue;
+      const node = this.current(remembered, session);
+      if (!node) continue;
       const children = node.kind === 'connection' ? session.model.children() : session.model.children(node);
       for (const child of children) {
         if (child.kind === 'key' && child.ttlMs >= 0 && due.length < MAX_TICKING) due.push(child);
       }
     }
     if (due.length) this.changed.fire(due);
+  }
+}
+
+/** Today's node object for a node remembered from before a reload, if it still exists. */
+function currentNode(node: TreeNode, session: KeyspaceSession, connection: ConnectionNode): TreeNode | undefined {
+  switch (node.kind) {
+    case 'connection': return connection;
+    case 'namespace': return session.model.findNamespace(node.prefix);
+    case 'tag': return session.model.tagList?.find((t) => t.id === node.id);
+    default: return undefined;
   }
 }
 

@@ -140,3 +140,31 @@ describe('explorer session against real Memcached', () => {
     s.dispose();
   });
 });
+
+describe('explorer session against SASL Memcached', () => {
+  let mc: MemcachedServer;
+  let driver: CacheDriver;
+
+  before(async () => {
+    mc = await startMemcached({ sasl: { user: 'app', password: 'sasl-pw' } });
+    driver = await openDriver(mc.url);
+    await driver.writeString(Buffer.from('known:1'), Buffer.from('v'));
+  });
+
+  after(async () => {
+    await driver?.close();
+    await mc?.stop();
+  });
+
+  it('says plainly that keys cannot be listed, and exact lookup still works', async () => {
+    const s = session(driver, 100);
+    assert.equal(await s.loadMore(), 0);
+    assert.equal(s.model.complete, true);
+    const [message] = s.model.children();
+    assert.equal(message.kind, 'message');
+    assert.match(message.kind === 'message' ? message.text : '', /SASL|list/i);
+    const found = await s.lookup(Buffer.from('known:1'));
+    assert.equal(found?.label, 'known:1');
+    s.dispose();
+  });
+});

@@ -52,3 +52,13 @@ describe('test harness: real servers', () => {
     } finally { await Promise.all([plain.stop(), secure.stop(), sasl.stop()]); }
   });
 });
+
+describe('test harness: ACL users', () => {
+  it('starts redis-server with an extra ACL user who can log in', async () => {
+    const r = await startRedis({ users: [{ name: 'app', password: 'app-pw' }] });
+    try {
+      const reply = await rawCommand(r.port, 'AUTH app app-pw\r\nPING\r\n', { until: /PONG\r\n$/ });
+      assert.match(reply, /^\+OK\r\n\+PONG\r\n$/);
+    } finally { await r.stop(); }
+  });
+});

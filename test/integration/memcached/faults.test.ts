@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { startMemcached, type MemcachedServer } from '../../harness/servers';
 import { openMemcachedDriver } from '../../../src/core/driver/memcached/index';
 import { CacheLensError } from '../../../src/core/errors';
-import { mcOptions } from './plain.test';
+import { mcOptions } from './helpers';
 
 describe('memcached faults', () => {
   let server: MemcachedServer;

@@ -1,19 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { startMemcached, type MemcachedServer } from '../../harness/servers';
 import { openMemcachedDriver, type MemcachedDriver } from '../../../src/core/driver/memcached/index';
-import { parseConnectionUrl, type MemcachedConnectOptions } from '../../../src/core/driver/url';
 import { CacheLensError } from '../../../src/core/errors';
-import type { CacheDriver, KeyInfo } from '../../../src/core/driver/types';
-
-export function mcOptions(url: string, extra: Partial<MemcachedConnectOptions> = {}): MemcachedConnectOptions {
-  return { ...(parseConnectionUrl(url) as MemcachedConnectOptions), ...extra };
-}
-
-export async function listAll(driver: CacheDriver, match?: string): Promise<KeyInfo[]> {
-  const all: KeyInfo[] = [];
-  for await (const batch of driver.scan({ match })) all.push(...batch);
-  return all;
-}
+import type { KeyInfo } from '../../../src/core/driver/types';
+import { listAll, mcOptions } from './helpers';
 
 const VALUE_REPLY = /\r\n[^\r]*\r\n$/;
 

@@ -3,7 +3,7 @@ import * as memjs from 'memjs';
 import { startMemcached, tlsMaterial, type MemcachedServer } from '../../harness/servers';
 import { openMemcachedDriver } from '../../../src/core/driver/memcached/index';
 import { CacheLensError } from '../../../src/core/errors';
-import { listAll, mcOptions } from './plain.test';
+import { listAll, mcOptions } from './helpers';
 
 describe('memcached pool of two servers', () => {
   let a: MemcachedServer;

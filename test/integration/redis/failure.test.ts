@@ -63,6 +63,23 @@ describe('redis: a server that dies mid-operation', () => {
     assert.equal(info?.type, 'string');
   });
 
+  it('times out on a frozen server instead of hanging, and recovers when it resumes', async () => {
+    const quick = await openDriver(server.url, { timeoutMs: 1500 });
+    try {
+      process.kill(server.pid as number, 'SIGSTOP');
+      const t0 = Date.now();
+      try {
+        await assert.rejects(quick.lookup(B('after:restart')), (e) => CacheLensError.is(e, 'timeout') && /did not answer in time/.test(e.message));
+        assert.ok(Date.now() - t0 < 3000, `took ${Date.now() - t0} ms`);
+      } finally {
+        process.kill(server.pid as number, 'SIGCONT');
+      }
+      assert.equal((await quick.lookup(B('after:restart')))?.type, 'string');
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('does not storm a failing server with reconnects', async () => {
     // While the server is down, a listener on its port counts the driver's attempts and drops each one.
     await server.stop();

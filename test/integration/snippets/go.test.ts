@@ -21,6 +21,7 @@ const env = { ...process.env, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/
 let results: Record<string, string> = {};
 let buildError = '';
 
+describe('generated Go', () => {
 before(async () => {
   memcached = await startMemcached();
   const root = path.join(gopath, 'src/snippetrun');
@@ -46,7 +47,6 @@ after(async () => {
   fs.rmSync(gopath, { recursive: true, force: true });
 });
 
-describe('generated Go', () => {
   it('every gomemcache file compiles with go build', () => {
     assert.equal(buildError, '');
   });

@@ -39,13 +39,13 @@ function writeAll(lang: 'java' | 'csharp', sub: string): string[] {
   });
 }
 
+describe('generated Java and C# (real parsers)', () => {
 before(async () => {
   await run('javac', ['-d', dir, path.join(REPO_ROOT, 'test/integration/snippets/java/ParseCheck.java')], { timeout: 60000 });
 });
 
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('generated Java and C# (real parsers)', () => {
   it('every Java file parses with javac\'s parser (JavacTask.parse)', async () => {
     const files = writeAll('java', 'java');
     assert.ok(files.length >= 8);

@@ -25,6 +25,7 @@ let memcached: MemcachedServer;
 const results = new Map<string, Record<string, string | null>>();
 const dir = tempDir('snippets-py');
 
+describe('generated Python', () => {
 before(async () => {
   [redis, memcached] = await Promise.all([startRedis(), startMemcached()]);
   await Promise.all((['redis-py', 'pymemcache'] as const).map(async (client) => {
@@ -47,7 +48,6 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('generated Python', () => {
   for (const client of ['redis-py', 'pymemcache'] as const) {
     describe(client, () => {
       it('ran every scenario', () => {

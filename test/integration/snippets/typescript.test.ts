@@ -37,6 +37,7 @@ let diagnostics: string[] = [];
 const fileOf = (v: Variant, pattern: string) => `${v.lang}-${v.client}-${pattern}.${v.ext}`;
 const prefixOf = (v: Variant) => `${v.ext}-${v.client}:`;
 
+describe('generated TypeScript / JavaScript', () => {
 before(async () => {
   [redis, memcached] = await Promise.all([startRedis(), startMemcached()]);
   for (const v of VARIANTS) {
@@ -59,7 +60,6 @@ after(async () => {
   ws.remove();
 });
 
-describe('generated TypeScript / JavaScript', () => {
   it('type-checks every generated TypeScript file under strict (ioredis, memjs, node-redis)', () => {
     assert.deepEqual(diagnostics, []);
     assert.ok(fs.readdirSync(ws.dir).filter((f) => f.endsWith('.ts')).length >= 36);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CacheLensError } from '../../../src/core/errors';
+import { CacheLensError, redactUrl } from '../../../src/core/errors';
 import { describeTarget, parseConnectionUrl, type RedisConnectOptions, type MemcachedConnectOptions } from '../../../src/core/driver/url';
 import { resolveConnectOptions } from '../../../src/core/driver/index';
 
@@ -117,6 +117,11 @@ describe('redis: connection URLs', () => {
     assert.equal(describeTarget(parseConnectionUrl('rediss://:x@h')), 'rediss://***@h:6379/0');
     assert.equal(describeTarget(parseConnectionUrl('redis+sentinel://a:1,b:2/m')), 'redis+sentinel://a:1,b:2/m/0');
     assert.equal(describeTarget(parseConnectionUrl('memcached://u:p@a,b:2')), 'memcached://u:***@a:11211,b:2');
+  });
+
+  it('redacts passwords that contain unencoded @ or / in a printed URL', () => {
+    assert.equal(redactUrl('redis://bob:a/b@c@h:2/1'), 'redis://bob:***@h:2/1');
+    assert.equal(redactUrl('redis+unix://:pw@/tmp/r.sock'), 'redis+unix://***@/tmp/r.sock');
   });
 
   it('lets the caller override password, TLS, read-only and timeout', () => {

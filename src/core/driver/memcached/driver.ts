@@ -16,7 +16,7 @@ import {
   type ConnectionSettings, type SocketTls,
 } from './connection';
 import { isTextSafe, metaKey } from './keycodec';
-import { metadump } from './metadump';
+import { metadump, type DumpItem } from './metadump';
 import { cachedump } from './cachedump';
 import { memjsServerIndex } from './placement';
 
@@ -117,7 +117,7 @@ export class MemcachedTextDriver implements CacheDriver {
       types: false,
       tags: false,
       note: old.length > 0
-        ? `memcached ${old.map((s) => `${s.version} at ${s.where}`).join(', ')} is older than 1.4.31: keys are listed with stats cachedump, which shows only part of them`
+        ? `memcached at ${old.map((s) => s.where).join(', ')} cannot run lru_crawler metadump (older than 1.4.31 or crawler disabled): keys are listed with stats cachedump, which shows only part of them`
         : undefined,
     };
   }
@@ -140,10 +140,7 @@ export class MemcachedTextDriver implements CacheDriver {
       const stats = statsToRecord(await node.conn.send('stats\r\n', readUntilEnd, 'stats'));
       const t0 = Date.now() / 1000;
       const serverT0 = Number(stats.time) || this.serverNow(node);
-      const source = node.metadump
-        ? metadump(node.settings, { signal: options.signal, batchSize })
-        : cachedump(node.conn, node.where, options.signal);
-      for await (const items of source) {
+      for await (const items of this.listNode(node, batchSize, options.signal)) {
         const nowS = serverT0 + (Date.now() / 1000 - t0);
         const out: KeyInfo[] = [];
         for (const item of items) {
@@ -159,6 +156,24 @@ export class MemcachedTextDriver implements CacheDriver {
         if (out.length > 0) yield out;
       }
     }
+  }
+
+  /**
+   * One server's items: metadump, or cachedump on old servers. A server started with the LRU
+   * crawler disabled falls back to cachedump too, and is marked partial from then on.
+   */
+  private async *listNode(node: ServerNode, batchSize: number, signal?: AbortSignal): AsyncGenerator<DumpItem[]> {
+    if (node.metadump) {
+      let yielded = false;
+      try {
+        for await (const items of metadump(node.settings, { signal, batchSize })) { yielded = true; yield items; }
+        return;
+      } catch (e) {
+        if (yielded || !CacheLensError.is(e, 'unsupported') || !/crawler is disabled/.test(e.message)) throw e;
+        node.metadump = false;
+      }
+    }
+    yield* cachedump(node.conn, node.where, signal);
   }
 
   /** `me` on every server (a key may sit on any of them); the first hit wins. */

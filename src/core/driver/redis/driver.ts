@@ -59,6 +59,30 @@ export class RedisDriver implements CacheDriver {
     return [`${o.host}:${o.port}`];
   }
 
+  /**
+   * Three new connections to every master, with this connection's options (auth, TLS, db), for
+   * commands that take a connection over: MONITOR, SUBSCRIBE, and a plain one beside them for
+   * CONFIG. The caller disconnects them.
+   */
+  async dedicatedNodeClients(): Promise<Array<{ node: string; admin: Redis; monitor: Redis; subscriber: Redis }>> {
+    const out: Array<{ node: string; admin: Redis; monitor: Redis; subscriber: Redis }> = [];
+    try {
+      for (const n of this.masters()) {
+        const open = async (): Promise<Redis> => {
+          const c = n.duplicate({ lazyConnect: true, enableOfflineQueue: true });
+          c.on('error', () => { /* reported by the command that fails */ });
+          await c.connect();
+          return c;
+        };
+        out.push({ node: this.nodeName(n), admin: await open(), monitor: await open(), subscriber: await open() });
+      }
+      return out;
+    } catch (e) {
+      for (const o of out) { o.admin.disconnect(); o.monitor.disconnect(); o.subscriber.disconnect(); }
+      throw toCacheLensError(e, this.conn.ctx);
+    }
+  }
+
   // -------------------------------------------------------------------------------------------
   // Listing and metadata
 

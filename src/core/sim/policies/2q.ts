@@ -10,39 +10,39 @@
 import type { PolicyConfig } from '../policy';
 import { BasePolicy, param } from './_base';
 import { DList, Links } from './_dlist';
+import { GhostQueue } from './_ghost';
 
-const NONE = 0;
 const A1IN = 1;
 const AM = 2;
 const A1OUT = 3;
 
 export class TwoQPolicy extends BasePolicy {
   readonly name = '2q';
-  private readonly where: Uint8Array;
+  private readonly links: Links;
   private readonly a1in: DList;
   private readonly am: DList;
-  private readonly a1out: DList;
+  private readonly a1out: GhostQueue;
   private readonly inCap: number;
   private readonly outCap: number;
   private readonly amCap: number;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.where = new Uint8Array(config.idSpace);
     const links = new Links(config.idSpace);
-    this.a1in = new DList(links);
-    this.am = new DList(links);
-    this.a1out = new DList(links);
+    this.links = links;
+    this.a1in = new DList(links, A1IN);
+    this.am = new DList(links, AM);
     // libCacheSim truncates the shares; in object mode A1in keeps at least one slot so that tiny
     // caches (the step mode) still admit anything.
     const inCap = Math.floor(config.capacity * param(config, 'in-ratio', 0.25, 0, 1));
     this.inCap = config.bytes ? inCap : Math.max(1, inCap);
     this.outCap = Math.floor(config.capacity * param(config, 'out-ratio', 0.5, 0, 10));
+    this.a1out = new GhostQueue(links, A1OUT, config.bytes ? config.idSpace : Math.min(config.idSpace, this.outCap), config.bytes);
     this.amCap = config.capacity - this.inCap;
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const where = this.where[id];
+    const where = this.links.tag(id);
     let ghostHit = false;
     if (where === A1IN || where === AM) {
       if (!this.isExpired(id, time)) {
@@ -50,9 +50,8 @@ export class TwoQPolicy extends BasePolicy {
         return true;
       }
       this.drop(id);
-    } else if (where === A1OUT) {
-      this.a1out.remove(id, this.weightAt(id));
-      this.where[id] = NONE;
+    } else if (where === A1OUT && this.a1out.has(id)) {
+      this.a1out.remove(id);
       ghostHit = true;
     }
     const w = this.weightOf(size);
@@ -64,10 +63,8 @@ export class TwoQPolicy extends BasePolicy {
     if (ghostHit) {
       // Am is an LRU of its own size: admitting into it may push out its own LRU objects.
       while (this.am.weight + w > this.amCap && this.am.count > 0) this.evictAm();
-      this.where[id] = AM;
       this.am.pushFront(id, w);
     } else {
-      this.where[id] = A1IN;
       this.a1in.pushFront(id, w);
     }
     return false;
@@ -99,7 +96,6 @@ export class TwoQPolicy extends BasePolicy {
     const victim = this.am.tail;
     const w = this.weightAt(victim);
     this.am.remove(victim, w);
-    this.where[victim] = NONE;
     this.used -= w;
     this.notifyEvict(victim);
   }
@@ -107,23 +103,16 @@ export class TwoQPolicy extends BasePolicy {
   private remember(id: number, w: number): void {
     const out = this.a1out;
     if (w > this.outCap) {
-      this.where[id] = NONE;
       return;
     }
-    while (out.weight + w > this.outCap) {
-      const old = out.tail;
-      out.remove(old, this.weightAt(old));
-      this.where[old] = NONE;
-    }
-    this.where[id] = A1OUT;
-    out.pushFront(id, w);
+    while (out.weight + w > this.outCap) out.popOldest();
+    out.push(id, w);
   }
 
   private drop(id: number): void {
     const w = this.weightAt(id);
-    if (this.where[id] === A1IN) this.a1in.remove(id, w);
+    if (this.links.tag(id) === A1IN) this.a1in.remove(id, w);
     else this.am.remove(id, w);
-    this.where[id] = NONE;
     this.used -= w;
   }
 }

@@ -9,8 +9,8 @@
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
 import { DList, Links } from './_dlist';
+import { GhostQueue } from './_ghost';
 
-const NONE = 0;
 const T1 = 1;
 const T2 = 2;
 const B1 = 3;
@@ -18,33 +18,36 @@ const B2 = 4;
 
 export class ArcPolicy extends BasePolicy {
   readonly name = 'arc';
-  private readonly where: Uint8Array;
+  private readonly links: Links;
   private readonly t1: DList;
   private readonly t2: DList;
-  private readonly b1: DList;
-  private readonly b2: DList;
+  private readonly b1: GhostQueue;
+  private readonly b2: GhostQueue;
   /** Target size of T1. */
   private p = 0;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.where = new Uint8Array(config.idSpace);
     const links = new Links(config.idSpace);
-    this.t1 = new DList(links);
-    this.t2 = new DList(links);
-    this.b1 = new DList(links);
-    this.b2 = new DList(links);
+    this.links = links;
+    this.t1 = new DList(links, T1);
+    this.t2 = new DList(links, T2);
+    // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
+    const maxGhosts = config.bytes ? config.idSpace : Math.min(config.idSpace, Math.ceil(2 * config.capacity));
+    this.b1 = new GhostQueue(links, B1, maxGhosts, config.bytes);
+    this.b2 = new GhostQueue(links, B2, maxGhosts, config.bytes);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const where = this.where[id];
+    let where = this.links.tag(id);
+    // A ghost tag can be stale (the ghost queue forgot the id lazily): check the queue.
+    if ((where === B1 && !this.b1.has(id)) || (where === B2 && !this.b2.has(id))) where = 0;
     if (where === T1 || where === T2) {
       if (!this.isExpired(id, time)) {
         // Case I: a hit moves the object to T2's MRU end.
         if (where === T1) {
           this.t1.remove(id, this.weightAt(id));
           this.t2.pushFront(id, this.weightAt(id));
-          this.where[id] = T2;
         } else {
           this.t2.moveToFront(id);
         }
@@ -72,7 +75,7 @@ export class ArcPolicy extends BasePolicy {
     // Case IV: a complete miss.
     if (this.t1.weight + this.b1.weight + w > c) {
       if (this.t1.weight + w <= c) {
-        while (this.b1.count > 0 && this.t1.weight + this.b1.weight + w > c) this.forget(this.b1.tail);
+        while (this.b1.count > 0 && this.t1.weight + this.b1.weight + w > c) this.b1.popOldest();
         while (this.used + w > c) this.replace(false);
       } else {
         // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
@@ -84,7 +87,7 @@ export class ArcPolicy extends BasePolicy {
       }
     } else {
       while (this.b2.count > 0 && this.used + this.b1.weight + this.b2.weight + w > 2 * c) {
-        this.forget(this.b2.tail);
+        this.b2.popOldest();
       }
       while (this.used + w > c) this.replace(false);
     }
@@ -109,7 +112,6 @@ export class ArcPolicy extends BasePolicy {
   private admit(id: number, w: number, list: number, expiresAt: number): void {
     this.storeWeight(id, w);
     this.used += w;
-    this.where[id] = list;
     (list === T1 ? this.t1 : this.t2).pushFront(id, w);
     this.setExpiry(id, expiresAt);
   }
@@ -125,22 +127,19 @@ export class ArcPolicy extends BasePolicy {
     const w = this.weightAt(victim);
     list.remove(victim, w);
     this.used -= w;
-    ghost.pushFront(victim, w);
-    this.where[victim] = fromT1 ? B1 : B2;
+    ghost.push(victim, w);
     this.notifyEvict(victim);
   }
 
   private forget(id: number): void {
-    if (this.where[id] === B1) this.b1.remove(id, this.weightAt(id));
-    else this.b2.remove(id, this.weightAt(id));
-    this.where[id] = NONE;
+    if (this.links.tag(id) === B1) this.b1.remove(id);
+    else this.b2.remove(id);
   }
 
   private drop(id: number): void {
     const w = this.weightAt(id);
-    if (this.where[id] === T1) this.t1.remove(id, w);
+    if (this.links.tag(id) === T1) this.t1.remove(id, w);
     else this.t2.remove(id, w);
-    this.where[id] = NONE;
     this.used -= w;
   }
 }

@@ -1,9 +1,9 @@
 /**
  * CLOCK (FIFO with reinsertion, "second chance"), as libCacheSim's default 1-bit Clock:
- * admitted objects start with frequency 0, a hit sets it to at most `max-freq` (1 by default,
+ * admitted objects start with frequency 0, a hit raises it to at most 2^bits - 1 (1 by default,
  * i.e. one reference bit). Eviction looks at the oldest object: if its frequency is positive,
  * it is decremented and the object goes back to the head; otherwise it is evicted.
- * Knob: `bits` (counter width, default 1; max frequency is 2^bits - 1).
+ * Knob: `bits` (counter width, default 1).
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy, param } from './_base';
@@ -11,21 +11,23 @@ import { DList, Links } from './_dlist';
 
 export class ClockPolicy extends BasePolicy {
   readonly name = 'clock';
-  private readonly freq: Uint8Array;
+  private readonly links: Links;
   private readonly list: DList;
   private readonly maxFreq: number;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.freq = new Uint8Array(config.idSpace);
-    this.list = new DList(new Links(config.idSpace));
+    this.links = new Links(config.idSpace);
+    this.list = new DList(this.links, 1);
     this.maxFreq = (1 << param(config, 'bits', 1, 1, 7)) - 1;
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    if (this.list.has(id)) {
+    const links = this.links;
+    if (links.tag(id) !== 0) {
       if (!this.isExpired(id, time)) {
-        if (this.freq[id] < this.maxFreq) this.freq[id]++;
+        const f = links.aux(id);
+        if (f < this.maxFreq) links.setAux(id, f + 1);
         return true;
       }
       this.drop(id);
@@ -33,7 +35,7 @@ export class ClockPolicy extends BasePolicy {
     const w = this.weightOf(size);
     if (w > this.capacity) return false;
     while (this.used + w > this.capacity) this.evictOne();
-    this.freq[id] = 0;
+    links.setAux(id, 0);
     this.list.pushFront(id, w);
     this.storeWeight(id, w);
     this.used += w;
@@ -47,11 +49,14 @@ export class ClockPolicy extends BasePolicy {
 
   private evictOne(): void {
     const list = this.list;
+    const links = this.links;
     let victim = list.tail;
-    while (this.freq[victim] > 0) {
-      this.freq[victim]--;
+    let f = links.aux(victim);
+    while (f > 0) {
+      links.setAux(victim, f - 1);
       list.moveToFront(victim);
       victim = list.tail;
+      f = links.aux(victim);
     }
     this.drop(victim);
     this.notifyEvict(victim);

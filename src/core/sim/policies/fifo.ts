@@ -7,15 +7,17 @@ import { DList, Links } from './_dlist';
 
 export class FifoPolicy extends BasePolicy {
   readonly name = 'fifo';
+  private readonly links: Links;
   private readonly list: DList;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.list = new DList(new Links(config.idSpace));
+    this.links = new Links(config.idSpace);
+    this.list = new DList(this.links, 1);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    if (this.list.has(id)) {
+    if (this.links.tag(id) !== 0) {
       if (!this.isExpired(id, time)) return true;
       this.drop(id);
     }

@@ -11,10 +11,9 @@ import { BasePolicy } from './_base';
 
 export class LfuPolicy extends BasePolicy {
   readonly name = 'lfu';
-  // Per id: the bucket holding it (-1 when not cached) and its neighbours inside that bucket.
-  private readonly bucketOf: Int32Array;
-  private readonly prev: Int32Array;
-  private readonly next: Int32Array;
+  // Per id, one 16-byte record: [prev, next, bucket (-1 when not cached), unused], so that
+  // touching an object costs one cache line.
+  private readonly rec: Int32Array;
   // Per bucket: frequency, first/last member, neighbouring buckets; unused buckets form a free list.
   private readonly bFreq: Float64Array;
   private readonly bFirst: Int32Array;
@@ -28,9 +27,7 @@ export class LfuPolicy extends BasePolicy {
   constructor(config: PolicyConfig) {
     super(config);
     const n = config.idSpace;
-    this.bucketOf = new Int32Array(n).fill(-1);
-    this.prev = new Int32Array(n);
-    this.next = new Int32Array(n);
+    this.rec = new Int32Array(4 * n).fill(-1);
     // There are never more non-empty buckets than cached objects, plus one being created.
     const maxBuckets = (config.bytes ? n : Math.min(n, Math.floor(config.capacity))) + 2;
     this.bFreq = new Float64Array(maxBuckets);
@@ -44,7 +41,7 @@ export class LfuPolicy extends BasePolicy {
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const b = this.bucketOf[id];
+    const b = this.rec[4 * id + 2];
     if (b !== -1) {
       if (!this.isExpired(id, time)) {
         this.promote(id, b);
@@ -70,14 +67,14 @@ export class LfuPolicy extends BasePolicy {
 
   /** Frequency of a cached id (0 if not cached); for tests and the step mode. */
   frequency(id: number): number {
-    const b = this.bucketOf[id];
+    const b = this.rec[4 * id + 2];
     return b === -1 ? 0 : this.bFreq[b];
   }
 
   contents(): number[] {
     const out: number[] = [];
     for (let b = this.minBucket; b !== -1; b = this.bNext[b]) {
-      for (let id = this.bFirst[b]; id !== -1; id = this.next[id]) out.push(id);
+      for (let id = this.bFirst[b]; id !== -1; id = this.rec[4 * id + 1]) out.push(id);
     }
     return out;
   }
@@ -91,28 +88,30 @@ export class LfuPolicy extends BasePolicy {
   }
 
   private drop(id: number): void {
-    this.unlink(id, this.bucketOf[id]);
-    this.bucketOf[id] = -1;
+    this.unlink(id, this.rec[4 * id + 2]);
+    this.rec[4 * id + 2] = -1;
     this.used -= this.weightAt(id);
   }
 
   private append(id: number, b: number): void {
+    const rec = this.rec;
     const last = this.bLast[b];
-    this.prev[id] = last;
-    this.next[id] = -1;
-    if (last !== -1) this.next[last] = id;
+    rec[4 * id] = last;
+    rec[4 * id + 1] = -1;
+    if (last !== -1) rec[4 * last + 1] = id;
     else this.bFirst[b] = id;
     this.bLast[b] = id;
-    this.bucketOf[id] = b;
+    this.rec[4 * id + 2] = b;
   }
 
   /** Removes id from bucket b and frees the bucket when it becomes empty. */
   private unlink(id: number, b: number): void {
-    const p = this.prev[id];
-    const n = this.next[id];
-    if (p !== -1) this.next[p] = n;
+    const rec = this.rec;
+    const p = rec[4 * id];
+    const n = rec[4 * id + 1];
+    if (p !== -1) rec[4 * p + 1] = n;
     else this.bFirst[b] = n;
-    if (n !== -1) this.prev[n] = p;
+    if (n !== -1) rec[4 * n] = p;
     else this.bLast[b] = p;
     if (this.bFirst[b] === -1) this.freeBucketAt(b);
   }

@@ -13,19 +13,18 @@
 import type { PolicyConfig } from '../policy';
 import { BasePolicy, param } from './_base';
 import { DList, Links } from './_dlist';
+import { GhostQueue } from './_ghost';
 
-const NONE = 0;
 const SMALL = 1;
 const MAIN = 2;
 const GHOST = 3;
 
 export class S3FifoPolicy extends BasePolicy {
   readonly name = 's3-fifo';
-  private readonly where: Uint8Array;
-  private readonly freq: Uint8Array;
+  private readonly links: Links;
   private readonly small: DList;
   private readonly main: DList;
-  private readonly ghost: DList;
+  private readonly ghost: GhostQueue;
   private readonly smallCap: number;
   private readonly mainCap: number;
   private readonly ghostCap: number;
@@ -34,33 +33,31 @@ export class S3FifoPolicy extends BasePolicy {
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.where = new Uint8Array(config.idSpace);
-    this.freq = new Uint8Array(config.idSpace);
     const links = new Links(config.idSpace);
-    this.small = new DList(links);
-    this.main = new DList(links);
-    this.ghost = new DList(links);
+    this.links = links;
+    this.small = new DList(links, SMALL);
+    this.main = new DList(links, MAIN);
     // libCacheSim truncates the small share; in object mode it keeps at least one slot so that
     // tiny caches (the step mode) still admit anything.
     const smallCap = Math.floor(config.capacity * param(config, 'small-ratio', 0.1, 0, 1));
     this.smallCap = config.bytes ? smallCap : Math.max(1, smallCap);
     this.mainCap = config.capacity - this.smallCap;
     this.ghostCap = Math.floor(config.capacity * param(config, 'ghost-ratio', 0.9, 0, 10));
+    this.ghost = new GhostQueue(links, GHOST, config.bytes ? config.idSpace : Math.min(config.idSpace, this.ghostCap), config.bytes);
     this.threshold = param(config, 'move-to-main-threshold', 1, 1, 255);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const where = this.where[id];
+    const where = this.links.tag(id);
     let ghostHit = false;
     if (where === SMALL || where === MAIN) {
       if (!this.isExpired(id, time)) {
-        if (this.freq[id] < 255) this.freq[id]++;
+        if (this.links.aux(id) < 255) this.links.setAux(id, this.links.aux(id) + 1);
         return true;
       }
       this.drop(id);
-    } else if (where === GHOST) {
-      this.ghost.remove(id, this.weightAt(id));
-      this.where[id] = NONE;
+    } else if (where === GHOST && this.ghost.has(id)) {
+      this.ghost.remove(id);
       ghostHit = true;
     }
     const w = this.weightOf(size);
@@ -71,12 +68,10 @@ export class S3FifoPolicy extends BasePolicy {
     this.storeWeight(id, w);
     this.used += w;
     this.setExpiry(id, expiresAt);
-    this.freq[id] = 0;
+    this.links.setAux(id, 0);
     if (ghostHit || (!this.hasEvicted && this.small.weight >= this.smallCap)) {
-      this.where[id] = MAIN;
       this.main.pushFront(id, w);
     } else {
-      this.where[id] = SMALL;
       this.small.pushFront(id, w);
     }
     return false;
@@ -103,10 +98,9 @@ export class S3FifoPolicy extends BasePolicy {
       const id = small.tail;
       const w = this.weightAt(id);
       small.remove(id, w);
-      if (this.freq[id] >= this.threshold) {
+      if (this.links.aux(id) >= this.threshold) {
         // Promoted objects start over in main: only hits there earn reinsertion.
-        this.freq[id] = 0;
-        this.where[id] = MAIN;
+        this.links.setAux(id, 0);
         this.main.pushFront(id, w);
       } else {
         this.used -= w;
@@ -121,14 +115,13 @@ export class S3FifoPolicy extends BasePolicy {
     const main = this.main;
     while (main.count > 0) {
       const id = main.tail;
-      const f = this.freq[id];
+      const f = this.links.aux(id);
       if (f >= 1) {
-        this.freq[id] = Math.min(f, 3) - 1;
+        this.links.setAux(id, Math.min(f, 3) - 1);
         main.moveToFront(id);
       } else {
         const w = this.weightAt(id);
         main.remove(id, w);
-        this.where[id] = NONE;
         this.used -= w;
         this.notifyEvict(id);
         return;
@@ -139,23 +132,18 @@ export class S3FifoPolicy extends BasePolicy {
   private remember(id: number, w: number): void {
     const ghost = this.ghost;
     if (w > this.ghostCap) {
-      this.where[id] = NONE;
       return;
     }
     while (ghost.weight + w > this.ghostCap) {
-      const old = ghost.tail;
-      ghost.remove(old, this.weightAt(old));
-      this.where[old] = NONE;
+      ghost.popOldest();
     }
-    this.where[id] = GHOST;
-    ghost.pushFront(id, w);
+    ghost.push(id, w);
   }
 
   private drop(id: number): void {
     const w = this.weightAt(id);
-    if (this.where[id] === SMALL) this.small.remove(id, w);
+    if (this.links.tag(id) === SMALL) this.small.remove(id, w);
     else this.main.remove(id, w);
-    this.where[id] = NONE;
     this.used -= w;
   }
 }

@@ -11,20 +11,21 @@ import { DList, Links } from './_dlist';
 
 export class SievePolicy extends BasePolicy {
   readonly name = 'sieve';
-  private readonly visited: Uint8Array;
+  private readonly links: Links;
   private readonly list: DList;
   private hand = -1;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.visited = new Uint8Array(config.idSpace);
-    this.list = new DList(new Links(config.idSpace));
+    this.links = new Links(config.idSpace);
+    this.list = new DList(this.links, 1);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    if (this.list.has(id)) {
+    const links = this.links;
+    if (links.tag(id) !== 0) {
       if (!this.isExpired(id, time)) {
-        this.visited[id] = 1;
+        links.setAux(id, 1);
         return true;
       }
       this.drop(id);
@@ -32,7 +33,7 @@ export class SievePolicy extends BasePolicy {
     const w = this.weightOf(size);
     if (w > this.capacity) return false;
     while (this.used + w > this.capacity) this.evictOne();
-    this.visited[id] = 0;
+    links.setAux(id, 0);
     this.list.pushFront(id, w);
     this.storeWeight(id, w);
     this.used += w;
@@ -46,9 +47,10 @@ export class SievePolicy extends BasePolicy {
 
   private evictOne(): void {
     const list = this.list;
+    const links = this.links;
     let o = this.hand !== -1 ? this.hand : list.tail;
-    while (this.visited[o] === 1) {
-      this.visited[o] = 0;
+    while (links.aux(o) === 1) {
+      links.setAux(o, 0);
       o = list.newer(o);
       if (o === -1) o = list.tail;
     }

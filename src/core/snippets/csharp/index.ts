@@ -344,6 +344,267 @@ ${loaderField(c)}
     }
 `,
   }),
+  'tag-invalidation': (c) => ({
+    usings: [],
+    needs: ['add'],
+    body: `    public const string TagPrefix = KeyPrefix + "tag:";
+    // Tag versions outlive the entries stamped with them; an evicted version only causes misses.
+    public static readonly TimeSpan TagTtl = TimeSpan.FromTicks(Ttl.Ticks * 10);
+
+    private sealed class TaggedEntry
+    {
+        public string V { get; set; } = "";
+        public Dictionary<string, string> Tags { get; set; } = new Dictionary<string, string>();
+    }
+
+    private readonly ${c.E}Store _store;
+${loaderField(c)}
+    private readonly TimeSpan _ttl = Ttl;
+
+    public ${c.cls}(IDatabase db, Func<string, Task<${c.E}>> ${c.L})
+    {
+        _store = new ${c.E}Store(db);
+        _${c.L} = ${c.L};
+    }
+
+    /// <summary>Reads an entry that depends on tags; it is a miss once any of them was invalidated.</summary>
+    public async Task<${c.E}> GetAsync(string id, IReadOnlyList<string> tags)
+    {
+        var versions = new Dictionary<string, string>();
+        foreach (string tag in tags) versions[tag] = await VersionAsync(tag);
+        string cached = await _store.GetAsync(KeyPrefix + id);
+        if (cached != null)
+        {
+            TaggedEntry entry = JsonSerializer.Deserialize<TaggedEntry>(cached);
+            bool fresh = entry != null && versions.All(v => entry.Tags.TryGetValue(v.Key, out var stored) && stored == v.Value);
+            if (fresh) return Decode(entry.V);
+        }
+        ${c.E} loaded = await _${c.L}(id);
+        if (loaded != null)
+        {
+            string stamped = JsonSerializer.Serialize(new TaggedEntry { V = Encode(loaded), Tags = versions });
+            await _store.SetAsync(KeyPrefix + id, stamped, WithJitter(_ttl));
+        }
+        return loaded;
+    }
+
+    /// <summary>Every entry stamped with the old version of tag now reads as a miss.</summary>
+    public Task InvalidateTagAsync(string tag) => _store.SetAsync(TagPrefix + tag, Guid.NewGuid().ToString("N"), TagTtl);
+
+    private async Task<string> VersionAsync(string tag)
+    {
+        string current = await _store.GetAsync(TagPrefix + tag);
+        if (current != null) return current;
+        // First use, or the version was evicted: a fresh random version cannot match any old entry.
+        await _store.AddAsync(TagPrefix + tag, Guid.NewGuid().ToString("N"), TagTtl);
+        return await _store.GetAsync(TagPrefix + tag) ?? "";
+    }
+`,
+  }),
+  'event-invalidation': (c) => ({
+    usings: [],
+    needs: [],
+    body: `    public const string Channel = KeyPrefix + "invalidate";
+
+    private readonly IDatabase _db;
+    private readonly ${c.E}Store _store;
+${loaderField(c)}
+    private readonly TimeSpan _ttl = Ttl;
+
+    public ${c.cls}(IDatabase db, Func<string, Task<${c.E}>> ${c.L})
+    {
+        _db = db;
+        _store = new ${c.E}Store(db);
+        _${c.L} = ${c.L};
+    }
+
+    public async Task<${c.E}> GetAsync(string id)
+    {
+${getOrLoad(c)}
+    }
+
+    /// <summary>Producer side: call after the source of truth changed id (from any service).</summary>
+    public Task PublishChangeAsync(string id) => _db.Multiplexer.GetSubscriber().PublishAsync(RedisChannel.Literal(Channel), id);
+
+    /// <summary>
+    /// Consumer side: deletes the cached entry of every id announced on the channel. Pub/sub is
+    /// at-most-once: events missed while disconnected are covered by the TTL.
+    /// </summary>
+    public Task ListenAsync(Action<string> onInvalidated = null) =>
+        _db.Multiplexer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(Channel), async (channel, message) =>
+        {
+            string id = message.ToString();
+            await _store.DeleteAsync(KeyPrefix + id);
+            onInvalidated?.Invoke(id);
+        });
+
+    public Task StopAsync() => _db.Multiplexer.GetSubscriber().UnsubscribeAsync(RedisChannel.Literal(Channel));
+`,
+  }),
+  'cache-warming': (c) => ({
+    usings: ['System.Collections.Concurrent'],
+    needs: [],
+    body: `    /// <summary>What a warm-up did; one failure does not stop the rest.</summary>
+    public sealed class WarmReport
+    {
+        public int Warmed;
+        public ConcurrentBag<string> Missing { get; } = new ConcurrentBag<string>();
+        public ConcurrentDictionary<string, Exception> Failed { get; } = new ConcurrentDictionary<string, Exception>();
+    }
+
+    private readonly ${c.E}Store _store;
+${loaderField(c)}
+    private readonly TimeSpan _ttl = Ttl;
+    private readonly int _concurrency;
+
+    public ${c.cls}(IDatabase db, Func<string, Task<${c.E}>> ${c.L}, int concurrency = 8)
+    {
+        _store = new ${c.E}Store(db);
+        _${c.L} = ${c.L};
+        _concurrency = Math.Max(1, concurrency);
+    }
+
+    /// <summary>Loads and caches every id, at most concurrency at a time.</summary>
+    public async Task<WarmReport> WarmAsync(IEnumerable<string> ids)
+    {
+        var report = new WarmReport();
+        using (var gate = new SemaphoreSlim(_concurrency))
+        {
+            var tasks = new List<Task>();
+            foreach (string id in ids)
+            {
+                await gate.WaitAsync();
+                tasks.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        ${c.E} value = await _${c.L}(id);
+                        if (value == null)
+                        {
+                            report.Missing.Add(id);
+                            return;
+                        }
+                        await _store.SetAsync(KeyPrefix + id, Encode(value), WithJitter(_ttl));
+                        Interlocked.Increment(ref report.Warmed);
+                    }
+                    catch (Exception e)
+                    {
+                        report.Failed[id] = e;
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }));
+            }
+            await Task.WhenAll(tasks);
+        }
+        return report;
+    }
+`,
+  }),
+  'circuit-breaker': (c) => ({
+    usings: [],
+    needs: [],
+    body: `    public enum BreakerState { Closed, Open, HalfOpen }
+
+    private readonly ${c.E}Store _store;
+${loaderField(c)}
+    private readonly TimeSpan _ttl = Ttl;
+    private readonly int _failureThreshold;
+    private readonly TimeSpan _openFor;
+    private readonly Action<Exception> _onCacheError;
+    private readonly object _gate = new object();
+    private BreakerState _state = BreakerState.Closed;
+    private int _failures;
+    private DateTime _openedAt;
+    private bool _probing;
+
+    /// <summary>Closed: use the cache. Open: never call it until openFor passed; then one probe (half-open).</summary>
+    public ${c.cls}(IDatabase db, Func<string, Task<${c.E}>> ${c.L}, int failureThreshold, TimeSpan openFor, Action<Exception> onCacheError)
+    {
+        _store = new ${c.E}Store(db);
+        _${c.L} = ${c.L};
+        _failureThreshold = failureThreshold;
+        _openFor = openFor;
+        _onCacheError = onCacheError;
+    }
+
+    public BreakerState State { get { lock (_gate) return _state; } }
+
+    public async Task<${c.E}> GetAsync(string id)
+    {
+        if (AllowCall())
+        {
+            try
+            {
+                string cached = await _store.GetAsync(KeyPrefix + id);
+                Succeeded();
+                if (cached != null) return Decode(cached);
+            }
+            catch (RedisException e)
+            {
+                Failed(e);
+            }
+        }
+        ${c.E} loaded = await _${c.L}(id);
+        if (loaded != null && AllowCall())
+        {
+            try
+            {
+                await _store.SetAsync(KeyPrefix + id, Encode(loaded), WithJitter(_ttl));
+                Succeeded();
+            }
+            catch (RedisException e)
+            {
+                Failed(e);
+            }
+        }
+        return loaded;
+    }
+
+    private bool AllowCall()
+    {
+        lock (_gate)
+        {
+            if (_state == BreakerState.Closed) return true;
+            if (_state == BreakerState.Open)
+            {
+                if (DateTime.UtcNow - _openedAt < _openFor) return false;
+                _state = BreakerState.HalfOpen;
+            }
+            if (_probing) return false;
+            _probing = true;
+            return true;
+        }
+    }
+
+    private void Succeeded()
+    {
+        lock (_gate)
+        {
+            _failures = 0;
+            _probing = false;
+            _state = BreakerState.Closed;
+        }
+    }
+
+    private void Failed(Exception e)
+    {
+        _onCacheError(e);
+        lock (_gate)
+        {
+            _probing = false;
+            _failures++;
+            if (_state == BreakerState.HalfOpen || _failures >= _failureThreshold)
+            {
+                _state = BreakerState.Open;
+                _openedAt = DateTime.UtcNow;
+            }
+        }
+    }
+`,
+  }),
   memoize: (c) => ({
     usings: ['System.Security.Cryptography', 'System.Text'],
     needs: [],
@@ -429,7 +690,7 @@ function render(ctx: RenderContext): string {
   if (!p) throw new Error(`no C# template for ${ctx.pattern}`);
   const { usings, body, needs } = p(c);
   const json = ctx.opts.serializer === 'json';
-  const all = [...new Set(['System', 'System.Collections.Generic', 'System.Text.Json', 'System.Threading', 'System.Threading.Tasks', 'StackExchange.Redis', ...usings])].sort();
+  const all = [...new Set(['System', 'System.Collections.Generic', 'System.Linq', 'System.Text.Json', 'System.Threading', 'System.Threading.Tasks', 'StackExchange.Redis', ...usings])].sort();
   return `${all.map((u) => `using ${u};`).join('\n')}
 
 ${store(c, needs)}

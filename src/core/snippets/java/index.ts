@@ -331,6 +331,265 @@ ${loadField(j)}
     }
 `,
   }),
+  'tag-invalidation': (j) => ({
+    imports: ['java.util.HashMap', 'java.util.List', 'java.util.Map', 'java.util.UUID', 'com.fasterxml.jackson.core.type.TypeReference'],
+    needs: ['add'],
+    body: `    static final String TAG_PREFIX = KEY_PREFIX + "tag:";
+    /** Tag versions outlive the entries stamped with them; an evicted version only causes misses. */
+    static final long TAG_TTL_SECONDS = TTL_SECONDS * 10;
+
+    private final Store store;
+${loadField(j)}
+    private final long ttlSeconds;
+
+    public ${j.cls}(JedisPooled jedis, Function<String, ${j.E}> ${j.L}) {
+        this.store = new Store(jedis);
+        this.${j.L} = ${j.L};
+        this.ttlSeconds = TTL_SECONDS;
+    }
+
+    /** Reads an entry that depends on tags; it is a miss once any of them was invalidated. */
+    public ${j.E} get(String id, List<String> tags) {
+        Map<String, String> versions = new HashMap<>();
+        for (String tag : tags) {
+            versions.put(tag, version(tag));
+        }
+        String cached = store.get(KEY_PREFIX + id);
+        if (cached != null) {
+            try {
+                Map<String, Object> entry = JSON.readValue(cached, new TypeReference<Map<String, Object>>() {});
+                if (versions.equals(entry.get("tags"))) {
+                    return decode((String) entry.get("v"));
+                }
+            } catch (JsonProcessingException e) {
+                // An entry written by older code: reload it below.
+            }
+        }
+        ${j.E} loaded = ${j.L}.apply(id);
+        if (loaded != null) {
+            Map<String, Object> entry = new HashMap<>();
+            entry.put("v", encode(loaded));
+            entry.put("tags", versions);
+            try {
+                store.set(KEY_PREFIX + id, JSON.writeValueAsString(entry), withJitter(ttlSeconds));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("entry is not serializable as JSON", e);
+            }
+        }
+        return loaded;
+    }
+
+    /** Every entry stamped with the old version of tag now reads as a miss. */
+    public void invalidateTag(String tag) {
+        store.set(TAG_PREFIX + tag, UUID.randomUUID().toString(), TAG_TTL_SECONDS);
+    }
+
+    private String version(String tag) {
+        String current = store.get(TAG_PREFIX + tag);
+        if (current != null) {
+            return current;
+        }
+        // First use, or the version was evicted: a fresh random version cannot match any old entry.
+        store.add(TAG_PREFIX + tag, UUID.randomUUID().toString(), TAG_TTL_SECONDS * 1000);
+        String created = store.get(TAG_PREFIX + tag);
+        return created == null ? "" : created;
+    }
+`,
+  }),
+  'event-invalidation': (j) => ({
+    imports: ['redis.clients.jedis.JedisPubSub', 'java.util.function.Consumer'],
+    needs: [],
+    body: `    static final String CHANNEL = KEY_PREFIX + "invalidate";
+
+    private final JedisPooled jedis;
+    private final Store store;
+${loadField(j)}
+    private final long ttlSeconds;
+    private volatile JedisPubSub listener;
+
+    public ${j.cls}(JedisPooled jedis, Function<String, ${j.E}> ${j.L}) {
+        this.jedis = jedis;
+        this.store = new Store(jedis);
+        this.${j.L} = ${j.L};
+        this.ttlSeconds = TTL_SECONDS;
+    }
+
+    public ${j.E} get(String id) {
+${getOrLoad(j)}
+    }
+
+    /** Producer side: call after the source of truth changed id (from any service). */
+    public void publishChange(String id) {
+        jedis.publish(CHANNEL, id);
+    }
+
+    /**
+     * Consumer side: deletes the cached entry of every id announced on the channel, on a daemon
+     * thread. Pub/sub is at-most-once: events missed while disconnected are covered by the TTL.
+     */
+    public synchronized void listen(Consumer<String> onInvalidated) {
+        if (listener != null) {
+            return;
+        }
+        JedisPubSub pubSub = new JedisPubSub() {
+            @Override
+            public void onMessage(String channel, String id) {
+                store.del(KEY_PREFIX + id);
+                onInvalidated.accept(id);
+            }
+        };
+        listener = pubSub;
+        Thread thread = new Thread(() -> jedis.subscribe(pubSub, CHANNEL), "cache-invalidation");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public synchronized void stop() {
+        if (listener != null) {
+            listener.unsubscribe();
+            listener = null;
+        }
+    }
+`,
+  }),
+  'cache-warming': (j) => ({
+    imports: ['java.util.ArrayList', 'java.util.Collections', 'java.util.List', 'java.util.Map', 'java.util.concurrent.ConcurrentHashMap', 'java.util.concurrent.ExecutorService', 'java.util.concurrent.Executors', 'java.util.concurrent.TimeUnit', 'java.util.concurrent.atomic.AtomicInteger'],
+    needs: [],
+    body: `    /** What a warm-up did; one failure does not stop the rest. */
+    public record WarmReport(int warmed, List<String> missing, Map<String, Exception> failed) {}
+
+    private final Store store;
+${loadField(j)}
+    private final long ttlSeconds;
+    private final int concurrency;
+
+    public ${j.cls}(JedisPooled jedis, Function<String, ${j.E}> ${j.L}, int concurrency) {
+        this.store = new Store(jedis);
+        this.${j.L} = ${j.L};
+        this.ttlSeconds = TTL_SECONDS;
+        this.concurrency = Math.max(1, concurrency);
+    }
+
+    /** Loads and caches every id, at most concurrency at a time. */
+    public WarmReport warm(List<String> ids) throws InterruptedException {
+        AtomicInteger warmed = new AtomicInteger();
+        List<String> missing = Collections.synchronizedList(new ArrayList<>());
+        Map<String, Exception> failed = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            for (String id : ids) {
+                pool.execute(() -> {
+                    try {
+                        ${j.E} value = ${j.L}.apply(id);
+                        if (value == null) {
+                            missing.add(id);
+                            return;
+                        }
+                        store.set(KEY_PREFIX + id, encode(value), withJitter(ttlSeconds));
+                        warmed.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        failed.put(id, e);
+                    }
+                });
+            }
+        } finally {
+            pool.shutdown();
+        }
+        pool.awaitTermination(Long.MAX_VALUE, TimeUnit.MILLISECONDS);
+        return new WarmReport(warmed.get(), missing, failed);
+    }
+`,
+  }),
+  'circuit-breaker': (j) => ({
+    imports: ['java.util.function.Consumer'],
+    needs: [],
+    body: `    public enum State { CLOSED, OPEN, HALF_OPEN }
+
+    private final Store store;
+${loadField(j)}
+    private final long ttlSeconds;
+    private final int failureThreshold;
+    private final long openMs;
+    private final Consumer<RuntimeException> onCacheError;
+    private State state = State.CLOSED;
+    private int failures;
+    private long openedAt;
+    private boolean probing;
+
+    /** Closed: use the cache. Open: never call it until openMs passed; then one probe (half-open). */
+    public ${j.cls}(JedisPooled jedis, Function<String, ${j.E}> ${j.L}, int failureThreshold, long openMs, Consumer<RuntimeException> onCacheError) {
+        this.store = new Store(jedis);
+        this.${j.L} = ${j.L};
+        this.ttlSeconds = TTL_SECONDS;
+        this.failureThreshold = failureThreshold;
+        this.openMs = openMs;
+        this.onCacheError = onCacheError;
+    }
+
+    public synchronized State state() {
+        return state;
+    }
+
+    public ${j.E} get(String id) {
+        if (allowCall()) {
+            try {
+                String cached = store.get(KEY_PREFIX + id);
+                succeeded();
+                if (cached != null) {
+                    return decode(cached);
+                }
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+        ${j.E} loaded = ${j.L}.apply(id);
+        if (loaded != null && allowCall()) {
+            try {
+                store.set(KEY_PREFIX + id, encode(loaded), withJitter(ttlSeconds));
+                succeeded();
+            } catch (RuntimeException e) {
+                failed(e);
+            }
+        }
+        return loaded;
+    }
+
+    private synchronized boolean allowCall() {
+        if (state == State.CLOSED) {
+            return true;
+        }
+        if (state == State.OPEN) {
+            if (System.currentTimeMillis() - openedAt < openMs) {
+                return false;
+            }
+            state = State.HALF_OPEN;
+        }
+        if (probing) {
+            return false;
+        }
+        probing = true;
+        return true;
+    }
+
+    private synchronized void succeeded() {
+        failures = 0;
+        probing = false;
+        state = State.CLOSED;
+    }
+
+    private void failed(RuntimeException e) {
+        onCacheError.accept(e);
+        synchronized (this) {
+            probing = false;
+            failures++;
+            if (state == State.HALF_OPEN || failures >= failureThreshold) {
+                state = State.OPEN;
+                openedAt = System.currentTimeMillis();
+            }
+        }
+    }
+`,
+  }),
   memoize: (j) => ({
     imports: ['java.nio.charset.StandardCharsets', 'java.security.MessageDigest', 'java.security.NoSuchAlgorithmException', 'java.util.HexFormat', 'com.fasterxml.jackson.core.type.TypeReference'],
     needs: [],
