@@ -86,6 +86,9 @@ function windowed(): StatsPoint[] {
 }
 
 function draw(): void {
+  // Observable state for people who inspect the page and for the tests.
+  document.body.dataset.points = String(history.points.length);
+  document.body.dataset.window = String(state.windowSeconds);
   if (state.paused) return;
   const pts = windowed();
   const xs = pts.map((p) => p.t);

@@ -17,16 +17,25 @@ export function showDashboard(c: Container, live: LiveStats, connectionName: str
     live.onSample(() => { const p = live.points.last(); if (p) channel.notify(Append, p); }),
     live.onError((error) => channel.notify(Status, { error })),
   ];
-  channel.onRequest(ExportCsv, async ({ windowSeconds }) => {
-    const points = live.points.toArray();
-    const end = points.length ? points[points.length - 1].t : Date.now();
-    const selected = points.filter((p) => p.t >= end - windowSeconds * 1000);
-    const target = await vscode.window.showSaveDialog({ filters: { CSV: ['csv'] }, saveLabel: 'Export', defaultUri: vscode.Uri.file(`cachelens-stats-${new Date(end).toISOString().replace(/[:.]/g, '-')}.csv`) });
-    if (!target) return false;
-    await vscode.workspace.fs.writeFile(target, Buffer.from(toCsv(selected), 'utf8'));
-    void vscode.window.showInformationMessage(`CacheLens: exported ${selected.length} samples to ${target.fsPath}`);
-    return true;
-  });
+  channel.onRequest(ExportCsv, async ({ windowSeconds }) => (await exportCsv(live, windowSeconds)) !== undefined);
   channel.onRequest(MeasurePrefixes, () => measurePrefixes());
   panel.onDidDispose(() => subs.forEach((s) => s.dispose()));
+}
+
+/**
+ * Writes the samples of the last `windowSeconds` as CSV to `target`, asking where when it is not
+ * given. Resolves with the file written, or undefined when the user cancelled.
+ */
+export async function exportCsv(live: LiveStats, windowSeconds: number, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const points = live.points.toArray();
+  const end = points.length ? points[points.length - 1].t : Date.now();
+  const selected = points.filter((p) => p.t >= end - windowSeconds * 1000);
+  const uri = target ?? await vscode.window.showSaveDialog({
+    filters: { CSV: ['csv'] }, saveLabel: 'Export',
+    defaultUri: vscode.Uri.file(`cachelens-stats-${new Date(end).toISOString().replace(/[:.]/g, '-')}.csv`),
+  });
+  if (!uri) return undefined;
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(toCsv(selected), 'utf8'));
+  if (!target) void vscode.window.showInformationMessage(`CacheLens: exported ${selected.length} samples to ${uri.fsPath}`);
+  return uri;
 }

@@ -3,13 +3,14 @@
  * dashboard webview, snapshots while debugging, and the opt-in hit ratio by prefix.
  */
 import * as vscode from 'vscode';
+import { CacheLensError } from '../../core/errors';
 import { AlertTracker, DEFAULT_THRESHOLDS, type AlertThresholds } from '../../core/stats/alerts';
 import { PREFIX_PROFILE_WARNING, profilePrefixes, type PrefixProfile } from '../../core/stats/prefixes';
 import { Prefixes } from '../../../webview/protocol/stats';
 import { connectionManager } from '../connections/index';
 import type { ConnectionManager } from '../connections/manager';
 import type { Container } from '../container';
-import { showDashboard } from './dashboard';
+import { exportCsv, showDashboard } from './dashboard';
 import { DebugSnapshots, DebugSnapshotsTree } from './debug';
 import { LiveStatsRegistry, type LiveStats } from './live';
 import { renderStatusBar } from './statusBar';
@@ -109,6 +110,13 @@ export function register(c: Container): void {
     if (!id) return;
     const live = registry.ensure(id);
     showDashboard(c, live, manager.require(id).name, async () => { await measure(id); });
+  });
+  c.registerCommand('cachelens.stats.exportCsv', async (arg?: unknown, target?: vscode.Uri, windowSeconds?: number) => {
+    const id = await pickConnection(arg);
+    if (!id) return undefined;
+    const live = registry.get(id);
+    if (!live) throw new CacheLensError('usage', 'nothing sampled yet: open the dashboard or start sampling first');
+    return exportCsv(live, windowSeconds ?? 3600, target);
   });
   c.registerCommand('cachelens.stats.start', async (arg?: unknown) => {
     const id = await pickConnection(arg);

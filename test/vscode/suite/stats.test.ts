@@ -103,6 +103,23 @@ describe('live stats: sampler, dashboard, debug snapshots', function () {
       const canvases = await ui.webviewEval<number>(title, 'document.querySelectorAll("canvas").length');
       assert.equal(canvases, 5);
       await ui.screenshot('stats-dashboard');
+      // Choose the 1 min window, hide the tab, show it again: the window and the samples survive.
+      await ui.webviewEval(title, '(() => { const s = document.getElementById("window"); s.value = "60"; s.dispatchEvent(new Event("change")); return true; })()');
+      const pointsBefore = Number(await ui.webviewEval<string>(title, 'document.body.dataset.points'));
+      assert.ok(pointsBefore > 0);
+      await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+      await new Promise((r) => setTimeout(r, 1500));
+      await vscode.commands.executeCommand('cachelens.stats.openDashboard', id);
+      await eventually(async () => Number(await ui.webviewEval<string>(title, 'document.body.dataset.points')) >= pointsBefore, 'the samples after re-showing', 20_000);
+      assert.equal(await ui.webviewEval<string>(title, 'document.body.dataset.window'), '60');
+      // CSV export of what was sampled.
+      const csv = vscode.Uri.file(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cachelens-csv-')), 'stats.csv'));
+      const written = await vscode.commands.executeCommand<vscode.Uri>('cachelens.stats.exportCsv', id, csv, 3600);
+      assert.equal(written?.fsPath, csv.fsPath);
+      const lines = fs.readFileSync(csv.fsPath, 'utf8').trim().split('\n');
+      assert.equal(lines[0], 'time,hitRatio,hits,misses,hitsPerSec,missesPerSec,opsPerSec,evictionsPerSec,expirationsPerSec,usedMemory,maxMemory,keys,clients');
+      assert.ok(lines.length > pointsBefore / 2, `${lines.length} CSV lines`);
+      assert.ok(lines.slice(1).every((l) => /^\d{4}-\d\d-\d\dT/.test(l)), 'every row starts with an ISO time');
     } finally {
       clearInterval(traffic);
       await vscode.commands.executeCommand('cachelens.stats.stop', id);
