@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs code-server (a real VS Code: Code 1.100.3, the last release that runs on Node 20) from
-# npm alone into .vscode-test/code-server, once. It is reused while the version matches.
+# npm alone, once per machine, into a per-user cache ($CACHELENS_CACHE_DIR, default
+# ~/.cache/cachelens/code-server-<version>), linked as .vscode-test/code-server. Every clone of the
+# project (CI runs in a fresh one) reuses it while the version matches.
 # See /work/shared/docs/real-vscode-tests.md for the traps handled here.
 set -euo pipefail
 
 CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.100.3}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DEST="$ROOT/.vscode-test/code-server"
+LINK="$ROOT/.vscode-test/code-server"
+CACHE_ROOT="${CACHELENS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/cachelens}"
+DEST="$CACHE_ROOT/code-server-$CODE_SERVER_VERSION"
 BIN="$DEST/node_modules/code-server/out/node/entry.js"
 
 installed_version() {
@@ -14,7 +18,13 @@ installed_version() {
     "$DEST/node_modules/code-server/package.json"
 }
 
+link() {
+  mkdir -p "$(dirname "$LINK")"
+  if [[ -L "$LINK" || ! -e "$LINK" ]]; then ln -sfn "$DEST" "$LINK"; else rm -rf "$LINK"; ln -s "$DEST" "$LINK"; fi
+}
+
 if [[ -f "$BIN" && -f "$DEST/.complete" && "$(installed_version)" == "$CODE_SERVER_VERSION" ]]; then
+  link
   echo "code-server $CODE_SERVER_VERSION already installed in $DEST"
   exit 0
 fi
@@ -82,4 +92,5 @@ export npm_config_yes=true npm_config_unsafe_perm=true npm_config_nodedir="${npm
 touch "$STAGE/.complete"
 rm -rf "$DEST"
 mv "$STAGE" "$DEST"
+link
 echo "code-server $CODE_SERVER_VERSION installed in $DEST"
