@@ -52,7 +52,7 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, countOn
     let err = '';
     let lines = 0;
     child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { err += d.toString(); });
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;

@@ -20,6 +20,8 @@ pkg_installed libkrb5-dev || need+=(libkrb5-dev)
 /usr/bin/python3 -c 'import redis' >/dev/null 2>&1 || need+=(python3-redis)
 /usr/bin/python3 -c 'import pymemcache' >/dev/null 2>&1 || need+=(python3-pymemcache)
 have setsid || need+=(util-linux)
+have mcs || need+=(mono-mcs)
+have javac || need+=(default-jdk-headless)
 
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && have apt-get; then

@@ -17,8 +17,8 @@ export interface PurgeSelection {
   namespace?: Buffer;
   /** Only keys of this type. */
   type?: string;
-  /** A tag (Redis `tag:<name>` set): its members and the set itself. */
-  tag?: string;
+  /** A tag (Redis `tag:<name>` set): its members and the set itself. A Buffer names it by its exact bytes. */
+  tag?: string | Buffer;
   /** These exact keys. */
   keys?: Buffer[];
   /** The tag prefix, when not `tag:`. */

@@ -10,6 +10,7 @@ import * as values from './values/index';
 import * as purge from './purge/index';
 import * as analyze from './analyze/index';
 import * as stats from './stats/index';
+import * as snippets from './snippets/index';
 import * as simulator from './simulator/index';
 
 export interface Feature {
@@ -26,5 +27,6 @@ export const features: Feature[] = [
   { id: 'purge', register: purge.register },
   { id: 'analyze', register: analyze.register },
   { id: 'stats', register: stats.register },
+  { id: 'snippets', register: snippets.register },
   { id: 'simulator', register: simulator.register },
 ];

@@ -59,6 +59,10 @@ export const Step = defineRequest<StepParams, StepView>('sim/step');
 /** page -> host: choose a trace file (answered by FilePicked; a dialog may outlast a request timeout). */
 export const PickFile = defineNotification<void>('sim/pickFile');
 export const FilePicked = defineNotification<{ file: string }>('sim/filePicked');
+/** page -> host: record live traffic from a saved connection (the host asks which, how long, and for consent). */
+export const RecordFromConnection = defineNotification<void>('sim/recordFromConnection');
+/** host -> page: a recording was saved as a CSV trace; the page selects it and runs the chosen policies. */
+export const Recorded = defineNotification<{ file: string; summary: string }>('sim/recorded');
 /** page -> host: save these results / this chart. */
 export const ExportCsv = defineNotification<{ csv: string }>('sim/exportCsv');
 export const ExportPng = defineNotification<{ dataUrl: string }>('sim/exportPng');

@@ -9,7 +9,7 @@ import { LineChart, formatNumber } from '../shared/chart';
 import { escapeHtml } from '../shared/escapeHtml';
 import { connectToHost, vscodeApi } from '../shared/vscodeApi';
 import {
-  Cancel, Done, ExportCsv, ExportPng, Failed, FilePicked, Init, PickFile, Progress, Run, Step,
+  Cancel, Done, ExportCsv, ExportPng, Failed, FilePicked, Init, PickFile, Progress, RecordFromConnection, Recorded, Run, Step,
   resultsCsv, type PolicyView, type RunDone, type StepView, type TraceChoice,
 } from '../protocol/simulator';
 
@@ -35,6 +35,9 @@ root.innerHTML = `
     <div class="row"><input type="text" id="file" aria-label="trace file" spellcheck="false" style="flex:1">
       <select id="format" aria-label="file format"><option value="auto">auto</option><option value="lines">lines</option><option value="csv">csv</option><option value="oracleGeneral">oracleGeneral</option></select>
       <vscode-button id="browse" secondary>Browse…</vscode-button></div>
+    <label>Live traffic</label>
+    <div class="row"><vscode-button id="record" secondary icon="record" title="Sampled Redis MONITOR for a few seconds; you are asked first, because it costs the server throughput">Record from connection…</vscode-button>
+      <span id="record-note" class="muted" role="status"></span></div>
     <label>Policies</label><div class="policies" id="policies"></div>
     <label for="sizes">Sizes</label>
     <div class="row"><input type="text" id="sizes" style="flex:1" spellcheck="false" aria-label="cache sizes">
@@ -142,6 +145,7 @@ el('run').addEventListener('click', () => {
 });
 el('cancel').addEventListener('click', () => host.notify(Cancel));
 el('browse').addEventListener('click', () => host.notify(PickFile));
+el('record').addEventListener('click', () => host.notify(RecordFromConnection));
 el('csv').addEventListener('click', () => { if (last) host.notify(ExportCsv, { csv: resultsCsv(last.results) }); });
 el('png').addEventListener('click', () => host.notify(ExportPng, { dataUrl: chart.toPng() }));
 for (const id of ['spec', 'file', 'sizes', 'bytes', 'warmup', 'src-spec', 'src-file', 'step-spec', 'step-size', 'step-policy']) el(id).addEventListener('change', readForm);
@@ -155,6 +159,16 @@ host.onNotification(Init, (init) => {
   renderForm();
 });
 host.onNotification(FilePicked, ({ file }) => { state.file = file; state.source = 'file'; save(); renderForm(); });
+// A recording arrives as a CSV trace file: select it and run the chosen policies, as for any trace.
+host.onNotification(Recorded, ({ file, summary }) => {
+  state.file = file;
+  state.source = 'file';
+  save();
+  renderForm();
+  el<HTMLSelectElement>('format').value = 'csv';
+  el('record-note').textContent = summary;
+  el('run').click();
+});
 host.onNotification(Progress, (p) => {
   if (p.runId !== runId) return;
   const bar = el<HTMLProgressElement>('progress');

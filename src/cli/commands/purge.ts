@@ -3,13 +3,15 @@ import { displayKey, parseKeyInput } from '../../core/keyname';
 import { executePurge, planPurge, type PurgeSelection } from '../../core/purge';
 import { opt, parseArgs } from '../args';
 import { withDriver } from '../connect';
-import type { CliCommand } from '../io';
+import type { CacheDriver } from '../../core/driver/types';
+import type { CliCommand, CliIO } from '../io';
 import { Progress } from '../progress';
 
 const usage = `Usage: cachelens purge [--url URL] (--match GLOB [--type T] | --tag TAG | --key KEY...) [--dry-run] [--yes] [--json]
 
 Deletes exactly the keys that match, and nothing else. First counts them and shows a sample,
 then asks for confirmation on a terminal (--yes skips it; without a terminal --yes is required).
+With --yes the keys are deleted in the same pass that finds them.
   --match GLOB  keys matching the glob (Redis MATCH syntax), optionally only of --type T
   --tag TAG     every key of the Redis tag set tag:<TAG>, then the set itself
   --key KEY     these keys (repeat --key, or list several after it); \\xff escapes allowed
@@ -37,6 +39,8 @@ export const purgeCommand: CliCommand = {
 
     return withDriver(args, io, async (driver) => {
       const progress = new Progress(io);
+      // --yes is the confirmation given up front: counting first would only list everything twice.
+      if (args.flags.has('yes') && !dryRun) return execute(driver, sel, io, progress, json, 0);
       const plan = await planPurge(driver, sel, {
         signal: io.signal,
         onProgress: (p) => progress.update(`counting: ${p.matched} keys match`),
@@ -63,16 +67,20 @@ export const purgeCommand: CliCommand = {
           return 1;
         }
       }
-      const report = await executePurge(driver, sel, {
-        signal: io.signal,
-        onProgress: (p) => progress.update(`deleted ${p.deleted} of ${Math.max(p.matched, plan.matched)}`),
-      });
-      progress.done();
-      const out: Record<string, number> = { matched: report.matched, deleted: report.deleted };
-      if (report.errors) out.errors = report.errors;
-      io.out(json ? JSON.stringify(out) + '\n' : `deleted ${report.deleted} of ${report.matched} matching keys${report.errors ? `, ${report.errors} errors` : ''}\n`);
-      if (report.cancelled) { io.err('cachelens purge: cancelled; the count above is what was deleted\n'); return 1; }
-      return report.errors ? 1 : 0;
+      return execute(driver, sel, io, progress, json, plan.matched);
     });
   },
 };
+
+async function execute(driver: CacheDriver, sel: PurgeSelection, io: CliIO, progress: Progress, json: boolean, planned: number): Promise<number> {
+  const report = await executePurge(driver, sel, {
+    signal: io.signal,
+    onProgress: (p) => progress.update(`deleted ${p.deleted} of ${Math.max(p.matched, planned)}`),
+  });
+  progress.done();
+  const out: Record<string, number> = { matched: report.matched, deleted: report.deleted };
+  if (report.errors) out.errors = report.errors;
+  io.out(json ? JSON.stringify(out) + '\n' : `deleted ${report.deleted} of ${report.matched} matching keys${report.errors ? `, ${report.errors} errors` : ''}\n`);
+  if (report.cancelled) { io.err('cachelens purge: cancelled; the count above is what was deleted\n'); return 1; }
+  return report.errors ? 1 : 0;
+}

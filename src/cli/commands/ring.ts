@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { openDriver, resolveConnectOptions } from '../../core/driver/index';
 import { CacheLensError } from '../../core/errors';
 import type { PlacementAlgorithm, RingKey, RingNode, SlotMap } from '../../core/ring/algorithm';
-import { liveKeys } from '../../core/ring/live';
+import { liveKeys, tallyLive } from '../../core/ring/live';
 import { ClusterTally, crossSlotCheck, fetchSlotMap } from '../../core/ring/live-cluster';
 import { checkPool, type PoolReport } from '../../core/ring/live-memcached';
 import { compare, loadReport, RingTally, syntheticKeys, vnodeSweep, type Change, type LoadReport, type MoveReport } from '../../core/ring/metrics';
@@ -73,6 +73,18 @@ export const ringCommand: CliCommand = {
     }
     const nodes = nodesOf(args, true);
     const change = changeOf(args, nodes);
+    if (url && !args.flags.has('sweep') && !args.flags.has('compare')) {
+      // One placement over live keys streams batch by batch: no key list is kept.
+      const placement = algorithm.build(nodes, { vnodes });
+      const driver = await openDriver(url);
+      try {
+        const tally = await tallyLive(driver, placement, change, { sample, match: opt(args, 'match'), signal: io.signal });
+        printLoad(io, json, tally.load(), tally.movement(), change, 'live keys');
+      } finally {
+        await driver.close().catch(() => undefined);
+      }
+      return 0;
+    }
     const keys = url ? await liveKeyList(url, sample, opt(args, 'match'), io) : keySource(args);
 
     if (args.flags.has('sweep')) {

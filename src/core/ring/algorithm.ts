@@ -36,6 +36,11 @@ export interface Placement {
   readonly nodes: readonly RingNode[];
   /** Index into `nodes` of the node that holds `key`. */
   locate(key: RingKey): number;
+  /**
+   * Optional batch form: out[i] = locate(keys[i]) for every key. Algorithms implement it when
+   * they can overlap work across keys (ketama hashes two keys at once).
+   */
+  locateMany?(keys: readonly RingKey[], out: Int32Array): void;
   /** Ring algorithms only: the key's position on the ring in [0, 1), for drawing. */
   ringPosition?(key: RingKey): number;
   /** Ring algorithms only: every (virtual) node point, sorted by position. */

@@ -13,7 +13,7 @@
 import { CacheLensError } from '../errors';
 import { checkNodes, rebuildOnChange, type Placement, type PlacementAlgorithm, type RingNode, type RingPoint } from './algorithm';
 import { loadKey, loaded } from './keybytes';
-import { digest, md5 } from './md5';
+import { digest, md5, md5PairA, pairA } from './md5';
 
 const POINTS_PER_SERVER = 160;
 const DEFAULT_PORT = 11211;
@@ -83,20 +83,41 @@ export const ketama: PlacementAlgorithm = {
     const single = nodes.length === 1;
     const start = bucketStarts(values);
 
+    // First point >= h: start at the first point of h's 16-bit bucket and step over the few before h.
+    const pointFor = (h: number): number => {
+      let i = start[h >>> 16];
+      while (i < total && values[i] < h) i++;
+      return owner[i === total ? 0 : i];
+    };
     const locate = (key: Buffer | string): number => {
       if (single) return 0;
       loadKey(key);
       md5(loaded.bytes, loaded.length);
-      const h = digest[0] >>> 0;
-      // First point >= h: start at the first point of h's 16-bit bucket and step over the few before h.
-      let i = start[h >>> 16];
-      while (i < total && values[i] < h) i++;
-      return owner[i === total ? 0 : i];
+      return pointFor(digest[0] >>> 0);
+    };
+    const locateMany = (keys: readonly (Buffer | string)[], out: Int32Array): void => {
+      const n = keys.length;
+      if (single) { out.fill(0, 0, n); return; }
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        const k1 = keys[i], k2 = keys[i + 1];
+        // Two one-block Buffer keys hash interleaved; anything else takes the plain path.
+        if (typeof k1 !== 'string' && typeof k2 !== 'string' && k1.length < 56 && k2.length < 56) {
+          md5PairA(k1, k1.length, k2, k2.length);
+          out[i] = pointFor(pairA[0] >>> 0);
+          out[i + 1] = pointFor(pairA[1] >>> 0);
+        } else {
+          out[i] = locate(k1);
+          out[i + 1] = locate(k2);
+        }
+      }
+      if (i < n) out[i] = locate(keys[i]);
     };
     return {
       algorithm: ketama.name,
       nodes,
       locate,
+      locateMany,
       ringPosition: (key) => { loadKey(key); md5(loaded.bytes, loaded.length); return (digest[0] >>> 0) / 0x100000000; },
       points: (): RingPoint[] => Array.from(values, (v, i) => ({ position: v / 0x100000000, node: owner[i] })),
       ...rebuildOnChange(ketama, nodes, undefined),

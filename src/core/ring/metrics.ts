@@ -55,15 +55,25 @@ export class RingTally {
     this.survivorIndex = Int32Array.from(placement.nodes, (n) => afterIds.get(n.id) ?? -1);
   }
 
+  private batch = new Int32Array(0);
+  private batchAfter = new Int32Array(0);
+
   add(keys: readonly RingKey[]): void {
     const { placement, after, counts, survivorIndex } = this;
+    if (this.batch.length < keys.length) {
+      this.batch = new Int32Array(keys.length);
+      this.batchAfter = new Int32Array(keys.length);
+    }
+    const where = this.batch, whereAfter = this.batchAfter;
+    locateAll(placement, keys, where);
     if (!after) {
-      for (let i = 0; i < keys.length; i++) counts[placement.locate(keys[i])]++;
+      for (let i = 0; i < keys.length; i++) counts[where[i]]++;
     } else {
+      locateAll(after, keys, whereAfter);
       for (let i = 0; i < keys.length; i++) {
-        const before = placement.locate(keys[i]);
+        const before = where[i];
         counts[before]++;
-        const now = after.locate(keys[i]);
+        const now = whereAfter[i];
         const same = survivorIndex[before];
         if (now !== same) {
           this.moved++;
@@ -101,6 +111,12 @@ export class RingTally {
       movedBetweenSurvivors: this.movedBetweenSurvivors,
     };
   }
+}
+
+/** out[i] = the node of keys[i], through the batch path when the placement has one. */
+export function locateAll(placement: Placement, keys: readonly RingKey[], out: Int32Array): void {
+  if (placement.locateMany) placement.locateMany(keys, out);
+  else for (let i = 0; i < keys.length; i++) out[i] = placement.locate(keys[i]);
 }
 
 export function loadReport(placement: Placement, counts: ArrayLike<number>, total: number): LoadReport {

@@ -20,6 +20,8 @@ export const RECORD_COST_WARNING =
 export interface RecordOptions {
   /** redis:// or rediss:// URL (credentials are never shown in messages). */
   url: string;
+  /** A password kept apart from the URL (the extension's SecretStorage); the URL's own wins. */
+  password?: string;
   /** How long to record. */
   seconds: number;
   /** Must be true: the caller has shown RECORD_COST_WARNING and the user agreed. */
@@ -69,7 +71,11 @@ export async function recordRedisTrace(options: RecordOptions): Promise<Recorded
   if (!(options.seconds > 0)) throw new CacheLensError('usage', `the recording time must be positive, got ${options.seconds}`);
   const maxRequests = options.maxRequests ?? 5_000_000;
   const shown = redactUrl(options.url);
-  const client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
+  // MONITOR shows one server's traffic: sentinel, cluster and Memcached URLs need more than one connection.
+  if (!/^rediss?:\/\//i.test(options.url)) {
+    throw new CacheLensError('unsupported', `recording needs a redis:// or rediss:// URL of one Redis server, not ${shown}`);
+  }
+  const client = new Redis(options.url, { password: options.password, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null });
   // ioredis reports the real cause (e.g. WRONGPASS) as an event and rejects with "Connection is closed".
   let lastError: unknown;
   client.on('error', (e: unknown) => { lastError = e; });
@@ -80,7 +86,7 @@ export async function recordRedisTrace(options: RecordOptions): Promise<Recorded
       monitor = await client.monitor();
     } catch (e) {
       const cause = lastError ?? e;
-      const text = messageOf(cause, options.url);
+      const text = messageOf(cause, options.url, options.password);
       if (/WRONGPASS|NOAUTH|invalid password|invalid username/i.test(text)) {
         throw new CacheLensError('auth', `authentication failed at ${shown}`, cause);
       }
@@ -169,11 +175,14 @@ function hashKey(key: string): number {
   return h >>> 0;
 }
 
-function messageOf(e: unknown, url: string): string {
-  const raw = e instanceof Error ? e.message : String(e);
+function messageOf(e: unknown, url: string, separate?: string): string {
+  let text = e instanceof Error ? e.message : String(e);
   // Never echo a password, even if a library put the URL into its message.
   const password = /^[a-z+]+:\/\/[^:@/]*:([^@/]*)@/i.exec(url)?.[1];
-  return password ? raw.split(decodeURIComponent(password)).join('***').split(password).join('***') : raw;
+  for (const secret of [password && decodeURIComponent(password), password, separate]) {
+    if (secret) text = text.split(secret).join('***');
+  }
+  return text;
 }
 
 /** The recording as a CSV trace (`time,key,size,ttl`, keys quoted when needed), readable by --trace-file. */

@@ -15,6 +15,8 @@ export interface StepFrame {
   id: number;
   key: string;
   hit: boolean;
+  /** The request's object size (1 when the trace has no sizes). */
+  size: number;
   /** Ids evicted by this request, in eviction order. */
   evicted: number[];
   /** Ids cached after the request, in the policy's own order (e.g. most recent first for LRU). */
@@ -28,6 +30,8 @@ export interface StepRun {
   frames: StepFrame[];
   /** Display label of every id that appears in the frames. */
   labels: Record<number, string>;
+  /** Size of every id that appears in the frames, from its latest request (1 without sizes). */
+  sizes: Record<number, number>;
   hits: number;
   requests: number;
 }
@@ -56,20 +60,23 @@ export async function stepTrace(ref: TraceRef, options: StepOptions): Promise<St
     policy.onEvict = (id) => { evicted.push(id); };
     const frames: StepFrame[] = [];
     const labels: Record<number, string> = {};
+    const sizes: Record<number, number> = {};
     let hits = 0;
     for (const c of prepared.held) {
       for (let i = 0; i < c.length; i++) {
         const index = c.start + i;
         const id = c.ids[i];
-        const hit = policy.access(id, c.sizes ? c.sizes[i] : 1, c.times ? c.times[i] : index,
+        const size = c.sizes ? c.sizes[i] : 1;
+        sizes[id] = size;
+        const hit = policy.access(id, size, c.times ? c.times[i] : index,
           c.expiresAt ? c.expiresAt[i] : Infinity, c.next ? c.next[i] : Infinity);
         if (hit) hits++;
         labels[id] ??= source.label(id);
-        frames.push({ index, id, key: labels[id], hit, evicted, contents: policy.contents() });
+        frames.push({ index, id, key: labels[id], hit, size, evicted, contents: policy.contents() });
         evicted = [];
       }
     }
-    return { policy: policy.name, capacity: options.capacity, bytes: options.bytes ?? false, frames, labels, hits, requests: frames.length };
+    return { policy: policy.name, capacity: options.capacity, bytes: options.bytes ?? false, frames, labels, sizes, hits, requests: frames.length };
   } finally {
     source.close();
   }

@@ -106,12 +106,17 @@ export function detectStacksInDir(dir: string): DetectedStack[] {
  * language + client match, then the detected language with another client, then the rest.
  */
 export function preferDetected<T extends { lang: Lang; client: Client }>(combos: T[], stacks: DetectedStack[]): Array<T & { detectedIn?: string }> {
+  // TypeScript and JavaScript share npm packages: a client found in package.json is the
+  // workspace's client for both, just ranked after an exact language match.
+  const npm = (l: Lang) => l === 'typescript' || l === 'javascript';
   const rank = (c: T): { score: number; source?: string } => {
     const exact = stacks.find((s) => s.lang === c.lang && s.client === c.client);
     if (exact) return { score: 0, source: exact.source };
+    const sibling = npm(c.lang) ? stacks.find((s) => s.client === c.client && npm(s.lang)) : undefined;
+    if (sibling) return { score: 1, source: sibling.source };
     const lang = stacks.find((s) => s.lang === c.lang);
-    if (lang) return { score: 1 };
-    return { score: 2 };
+    if (lang) return { score: 2 };
+    return { score: 3 };
   };
   return combos
     .map((c, i) => ({ c, i, r: rank(c) }))

@@ -11,8 +11,8 @@ import type { ConnectionManager } from '../connections/manager';
 import { resolveConnection } from '../connections/target';
 import { displayKey, parseKeyInput } from '../../core/keyname';
 import { formatTtl, parseTtl } from './format';
-import type { LoadMoreNode, TagNode } from './model';
-import type { ExplorerProvider, TreeNode } from './provider';
+import type { LoadMoreNode, NamespaceNode, TagNode } from './model';
+import { VIEW_ID, type ExplorerProvider, type TreeNode } from './provider';
 import type { KeyspaceSession } from './session';
 import { keyTargetOf } from './targets';
 
@@ -30,10 +30,14 @@ export function registerExplorerCommands(c: Container, manager: ConnectionManage
     await provider.reload(profile.id, provider.session(profile.id).model.filter);
   });
 
-  c.registerCommand('cachelens.loadMore', async (node?: LoadMoreNode | { connectionId: string }) => {
+  c.registerCommand('cachelens.loadMore', async (node?: LoadMoreNode | LoadMoreArgs) => {
     const profile = await resolveConnection(manager, node);
     if (!profile) return 0;
-    const added = await provider.session(profile.id).loadMore();
+    const session = provider.session(profile.id);
+    const scope = await loadMoreScope(session, node);
+    // The tree shows its own progress bar while a page loads, so a slow page is visibly busy.
+    const added = await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () => (
+      scope.tag ? session.loadMoreTagMembers(scope.tag) : session.loadMore(scope.under)));
     provider.refreshConnection(profile.id);
     return added;
   });
@@ -155,6 +159,20 @@ export function registerExplorerCommands(c: Container, manager: ConnectionManage
     vscode.window.setStatusBarMessage(`CacheLens: removed ${removed} dangling member${removed === 1 ? '' : 's'} from ${node.name}`, 4000);
     return removed;
   });
+}
+
+/** What "Load more" continues when called with arguments instead of a tree node. */
+interface LoadMoreArgs { connectionId: string; prefix?: string; prefixBase64?: string; tag?: string }
+
+async function loadMoreScope(session: KeyspaceSession, node: LoadMoreNode | LoadMoreArgs | undefined): Promise<{ under?: NamespaceNode; tag?: TagNode }> {
+  if (typeof node !== 'object' || node === null) return {};
+  if ('kind' in node) return { under: node.under, tag: node.tag };
+  if (node.tag !== undefined) return { tag: await findTag(session, node.tag) };
+  const prefix = node.prefixBase64 !== undefined ? Buffer.from(node.prefixBase64, 'base64') : node.prefix !== undefined ? Buffer.from(node.prefix, 'utf8') : undefined;
+  if (prefix === undefined) return {};
+  const under = session.model.findNamespace(prefix);
+  if (!under) throw new CacheLensError('usage', `no namespace "${displayKey(prefix)}" is loaded`);
+  return { under };
 }
 
 /** A tag node by name, for callers that pass `{ connectionId, tag }` instead of a node. */

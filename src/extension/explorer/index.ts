@@ -7,9 +7,9 @@ import * as vscode from 'vscode';
 import type { Container } from '../container';
 import { connectionManager } from '../connections/index';
 import { registerExplorerCommands } from './commands';
-import { ExplorerProvider, type ExplorerSettings, type TreeNode } from './provider';
+import { ExplorerProvider, VIEW_ID, type ExplorerSettings, type TreeNode } from './provider';
 
-export const VIEW_ID = 'cachelens.connections';
+export { VIEW_ID };
 
 function readSettings(c: Container): ExplorerSettings {
   const pageSize = c.settings.get<number>('pageSize', 500);

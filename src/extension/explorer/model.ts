@@ -20,6 +20,8 @@ export interface NamespaceNode {
   readonly parent: NamespaceNode | undefined;
   /** Loaded keys in this subtree. */
   count: number;
+  /** Its own `<prefix>*` scan reached the end: every key below is loaded. */
+  scanned: boolean;
   readonly namespaces: Map<string, NamespaceNode>;
   readonly keys: Map<string, KeyNode>;
 }
@@ -56,14 +58,20 @@ export interface TagNode {
   members: number;
   /** Members once loaded (existing keys and dangling ones). */
   loaded: KeyNode[] | undefined;
+  /** The SSCAN cursor of the next page of members; null once every member is loaded. */
+  cursor: string | null;
 }
 
 export interface LoadMoreNode {
   readonly kind: 'loadMore';
   readonly id: string;
   readonly connectionId: string;
-  /** Where it is shown; every "Load more…" continues the same connection-wide scan. */
+  /**
+   * What it continues: the connection-wide scan (top level), the namespace's own `<prefix>*`
+   * scan, or the tag's member pages.
+   */
   readonly under: NamespaceNode | undefined;
+  readonly tag?: TagNode;
 }
 
 export interface MessageNode {
@@ -147,9 +155,21 @@ export class KeyspaceModel {
     if (filter) this.filter = { ...filter };
   }
 
-  /** Adds a batch from a scan; a key already loaded is updated in place. */
-  addKeys(batch: readonly KeyInfo[], now: number): void {
-    for (const info of batch) this.insert(info, now);
+  /** Adds a batch from a scan; a key already loaded is updated in place. Returns how many were new. */
+  addKeys(batch: readonly KeyInfo[], now: number): number {
+    let added = 0;
+    for (const info of batch) if (this.insert(info, now)) added++;
+    return added;
+  }
+
+  /**
+   * Whether every key below a namespace is loaded: the connection-wide scan finished, or the
+   * namespace's own scan (or an enclosing namespace's) did.
+   */
+  isComplete(ns: NamespaceNode | undefined): boolean {
+    if (this.complete) return true;
+    for (let n = ns; n && n !== this.root; n = n.parent) if (n.scanned) return true;
+    return false;
   }
 
   /** Removes keys (after a delete), wherever they are shown, pruning empty namespaces. */
@@ -189,16 +209,40 @@ export class KeyspaceModel {
         prev.members = t.members;
         return prev;
       }
-      return { kind: 'tag', id: `${this.connectionId}|tag|${t.setKey.toString('hex')}`, connectionId: this.connectionId, name: t.name, setKey: t.setKey, members: t.members, loaded: undefined };
+      return { kind: 'tag', id: `${this.connectionId}|tag|${t.setKey.toString('hex')}`, connectionId: this.connectionId, name: t.name, setKey: t.setKey, members: t.members, loaded: undefined, cursor: '0' };
     }).sort((a, b) => collator.compare(a.name, b.name));
   }
 
-  setTagMembers(tag: TagNode, members: Array<{ info: KeyInfo; exists: boolean }>, now: number): void {
-    tag.loaded = members.map(({ info, exists }) => {
+  /** Replaces a tag's loaded members with a first page; `cursor` is where the next page starts (null: none). */
+  setTagMembers(tag: TagNode, members: Array<{ info: KeyInfo; exists: boolean }>, now: number, cursor: string | null = null): void {
+    tag.loaded = [];
+    this.addTagMembers(tag, members, now, cursor);
+  }
+
+  /**
+   * Appends a page of members. SSCAN may return a member twice across pages, so a member
+   * already shown is updated in place rather than listed again. Returns how many were new.
+   */
+  addTagMembers(tag: TagNode, members: Array<{ info: KeyInfo; exists: boolean }>, now: number, cursor: string | null): number {
+    const loaded = tag.loaded ?? [];
+    const shown = new Map(loaded.map((m) => [mapKey(m.key), m]));
+    let added = 0;
+    for (const { info, exists } of members) {
+      const old = shown.get(mapKey(info.key));
+      if (old) {
+        update(old, info, now);
+        old.dangling = !exists || undefined;
+        continue;
+      }
       const node = this.keyNode(info, now, undefined, 'tag', `${tag.id}|`);
       if (!exists) node.dangling = true;
-      return node;
-    });
+      loaded.push(node);
+      shown.set(mapKey(info.key), node);
+      added++;
+    }
+    tag.loaded = loaded;
+    tag.cursor = cursor;
+    return added;
   }
 
   /** Per-namespace figures from analyze, keyed by the namespace prefix bytes. */
@@ -227,11 +271,15 @@ export class KeyspaceModel {
     switch (parent.kind) {
       case 'namespace': {
         const list: ExplorerNode[] = this.namespaceChildren(parent);
-        if (!this.complete) list.push(this.loadMore(parent));
+        if (!this.isComplete(parent)) list.push(this.loadMore(parent));
         return list;
       }
       case 'tags': return [...(this.tags ?? [])];
-      case 'tag': return [...(parent.loaded ?? [])];
+      case 'tag': {
+        const list: ExplorerNode[] = [...(parent.loaded ?? [])];
+        if (parent.loaded && parent.cursor !== null) list.push(this.loadMore(undefined, parent));
+        return list;
+      }
       default: return [];
     }
   }
@@ -241,7 +289,7 @@ export class KeyspaceModel {
       return node.parent && node.parent !== this.root ? node.parent : undefined;
     }
     if (node.kind === 'tag') return this.tagsNode;
-    if (node.kind === 'loadMore') return node.under;
+    if (node.kind === 'loadMore') return node.tag ?? node.under;
     return undefined;
   }
 
@@ -274,7 +322,7 @@ export class KeyspaceModel {
   describeNamespace(ns: NamespaceNode): string {
     const analyzed = this.analysisFor(ns);
     if (analyzed) return `${keys(analyzed.keys, '')} · ${formatBytes(analyzed.bytes)}`;
-    return keys(ns.count, this.complete ? '' : '+');
+    return keys(ns.count, this.isComplete(ns) ? '' : '+');
   }
 
   /** Type, remaining TTL (counting down from when it was read) and size. */
@@ -286,11 +334,12 @@ export class KeyspaceModel {
   }
 
   /** One stable node per place it is shown, since VS Code needs distinct ids. */
-  private loadMore(under: NamespaceNode | undefined): LoadMoreNode {
-    const id = `${this.connectionId}|more|${under ? under.prefix.toString('hex') : ''}`;
+  private loadMore(under: NamespaceNode | undefined, tag?: TagNode): LoadMoreNode {
+    const id = tag ? `${this.connectionId}|more|tag|${tag.setKey.toString('hex')}` : `${this.connectionId}|more|${under ? under.prefix.toString('hex') : ''}`;
     let node = this.loadMoreNodes.get(id);
-    if (!node) {
-      node = { kind: 'loadMore', id, connectionId: this.connectionId, under };
+    // A namespace node is replaced when it is pruned and loaded again; follow it.
+    if (!node || node.under !== under || node.tag !== tag) {
+      node = { kind: 'loadMore', id, connectionId: this.connectionId, under, tag };
       this.loadMoreNodes.set(id, node);
     }
     return node;
@@ -302,7 +351,7 @@ export class KeyspaceModel {
     return [...spaces, ...keys];
   }
 
-  private insert(info: KeyInfo, now: number): void {
+  private insert(info: KeyInfo, now: number): boolean {
     const ns = this.namespaceFor(info.key, true)!;
     const k = mapKey(info.key);
     const lookup = this.lookups.get(k);
@@ -310,10 +359,11 @@ export class KeyspaceModel {
     const existing = ns.keys.get(k);
     if (existing) {
       update(existing, info, now);
-      return;
+      return false;
     }
     ns.keys.set(k, this.keyNode(info, now, ns, 'tree'));
     for (let n: NamespaceNode | undefined = ns; n; n = n.parent) n.count++;
+    return true;
   }
 
   private keyNode(info: KeyInfo, now: number, parent: NamespaceNode | undefined, origin: KeyNode['origin'], idPrefix = ''): KeyNode {
@@ -374,6 +424,7 @@ export class KeyspaceModel {
       label,
       parent,
       count: 0,
+      scanned: false,
       namespaces: new Map(),
       keys: new Map(),
     };

@@ -11,9 +11,13 @@ import type { ExplorerNode, KeyNode, MessageNode } from './model';
 import { remainingTtl } from './model';
 import { KeyspaceSession } from './session';
 import { formatBytes, formatTtl } from './format';
+import { displayKey } from '../../core/keyname';
 
 export interface ConnectionNode { readonly kind: 'connection'; readonly id: string; readonly connectionId: string }
 export type TreeNode = ConnectionNode | ExplorerNode;
+
+/** The Connections tree view's id (package.json `views`). */
+export const VIEW_ID = 'cachelens.connections';
 
 export interface ExplorerSettings { delimiter: string; pageSize: number; tagPrefix: string }
 
@@ -139,7 +143,9 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const model = this.session(node.connectionId).model;
         const item = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
         item.id = node.id;
-        item.description = `${model.loadedCount.toLocaleString('en-US')} loaded`;
+        if (node.tag) item.description = `${(node.tag.loaded?.length ?? 0).toLocaleString('en-US')} of ${node.tag.members.toLocaleString('en-US')} members`;
+        else if (node.under) item.description = `${node.under.count.toLocaleString('en-US')} of ${displayKey(node.under.prefix)}* loaded`;
+        else item.description = `${model.loadedCount.toLocaleString('en-US')} loaded`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
         item.command = { command: 'cachelens.loadMore', title: 'Load more', arguments: [node] };
         item.contextValue = 'cachelens.loadMore';
@@ -176,7 +182,7 @@ export class ExplorerProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       await this.tryLoad(node.connectionId, () => session.loadTags());
     }
     if (node.kind === 'tag' && !node.loaded) {
-      await this.tryLoad(node.connectionId, () => session.loadTagMembers(node));
+      await this.tryLoad(node.connectionId, async () => { await session.loadTagMembers(node); });
     }
     return session.model.children(node);
   }

@@ -79,15 +79,17 @@ export function register(c: Container): void {
   });
 
   c.registerCommand('cachelens.invalidateTag', async (node?: unknown, args: ConfirmArgs = {}) => {
-    const n = node as { kind?: string; connectionId?: string; setKey?: Buffer; tag?: string } | undefined;
+    const n = node as { kind?: string; connectionId?: string; setKey?: Buffer; tag?: string; tagBase64?: string } | undefined;
     if (!n?.connectionId) throw new CacheLensError('usage', 'Invalidate Tag needs a tag in the CacheLens tree.');
     const profile = manager.require(n.connectionId);
     const session = explorer().session(profile.id);
-    const tagName = n.kind === 'tag' && n.setKey ? session.tagName(n as Parameters<typeof session.tagName>[0]) : typeof n.tag === 'string' ? Buffer.from(n.tag) : undefined;
+    const tagName = n.kind === 'tag' && n.setKey ? session.tagName(n as Parameters<typeof session.tagName>[0])
+      : typeof n.tagBase64 === 'string' ? Buffer.from(n.tagBase64, 'base64')
+        : typeof n.tag === 'string' ? Buffer.from(n.tag) : undefined;
     if (!tagName) throw new CacheLensError('usage', 'Invalidate Tag needs a tag name.');
     const prefix = c.settings.get<string>('tagPrefix', 'tag:') || 'tag:';
-    // The tag name is passed as text; a non-UTF-8 tag name is passed through latin1-safe bytes by the store.
-    const outcome = await runPurge(manager, profile, { tag: tagName.toString('utf8'), tagPrefix: prefix }, `tag ${displayKey(tagName)}`, args);
+    // The name goes on as bytes: a tag that is not UTF-8 must name its own set, not a look-alike.
+    const outcome = await runPurge(manager, profile, { tag: tagName, tagPrefix: prefix }, `tag ${displayKey(tagName)}`, args);
     if (outcome.report) await reloadTree(profile.id);
     return outcome;
   });

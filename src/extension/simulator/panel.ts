@@ -12,17 +12,19 @@ import { stepTrace } from '../../core/sim/step';
 import { runSweep } from '../../core/sim/sweep';
 import type { TraceRef } from '../../core/sim/traces/open';
 import {
-  Cancel, Done, ExportCsv, ExportPng, Failed, FilePicked, Init, PickFile, Progress, Run, Step,
+  Cancel, Done, ExportCsv, ExportPng, Failed, FilePicked, Init, PickFile, Progress, RecordFromConnection, Run, Step,
   isRunParams, isStepParams, type TraceChoice,
 } from '../../../webview/protocol/simulator';
 import type { Container } from '../container';
+import type { WebviewChannel } from '../webview/host';
 
 const DEFAULT_SPEC = 'zipf:alpha=1.0,objects=100000,requests=1000000,seed=42';
 const DEFAULT_SIZES = '0.5%,1%,2%,5%,10%,20%';
 
-export function openSimulator(c: Container): void {
+/** Opens (or reveals) the panel and returns its channel. */
+export function openSimulator(c: Container): WebviewChannel {
   const { channel, created, panel } = c.webviews.show({ name: 'simulator', title: 'CacheLens: Eviction Simulator', retainContextWhenHidden: true });
-  if (!created) return;
+  if (!created) return channel;
   let running: AbortController | undefined;
   channel.onReady(() => channel.notify(Init, {
     policies: policyInfos().map((p) => ({ name: p.name, family: p.family, description: p.description })),
@@ -83,7 +85,12 @@ export function openSimulator(c: Container): void {
     await save(c, 'cachelens-miss-ratio-curves.png', { PNG: ['png'] }, Buffer.from(m[1], 'base64'));
   });
 
+  channel.onNotification(RecordFromConnection, () => {
+    void vscode.commands.executeCommand('cachelens.simulator.record');
+  });
+
   panel.onDidDispose(() => running?.abort());
+  return channel;
 }
 
 function toRef(choice: TraceChoice): TraceRef {

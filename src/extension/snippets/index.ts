@@ -84,40 +84,77 @@ async function askOptions(): Promise<{ entity: string; ttl: number; prefix: stri
 }
 
 /** Inserts at the cursor of the active editor, or saves a new file the user names, then opens it. */
-async function place(code: string, fileName: string, lang: Lang): Promise<void> {
+async function place(code: string, fileName: string, lang: Lang, preset?: 'cursor' | vscode.Uri): Promise<string | undefined> {
   const editor = vscode.window.activeTextEditor;
   const choices = [
     ...(editor ? [{ label: '$(insert) Insert at cursor', description: vscode.workspace.asRelativePath(editor.document.uri), where: 'cursor' as const }] : []),
     { label: '$(new-file) Create a new file…', description: fileName, where: 'file' as const },
   ];
-  const where = choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'CacheLens: where should the code go?' });
-  if (!where) return;
+  const where = preset === 'cursor' ? choices[0] : preset ? choices[choices.length - 1]
+    : choices.length === 1 ? choices[0] : await vscode.window.showQuickPick(choices, { title: 'CacheLens: where should the code go?' });
+  if (!where) return undefined;
   if (where.where === 'cursor' && editor) {
     await editor.edit((edit) => edit.insert(editor.selection.active, code));
-    return;
+    return editor.document.uri.toString();
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, saveLabel: 'Create' });
-  if (!target) return;
+  const target = preset instanceof vscode.Uri ? preset
+    : await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, saveLabel: 'Create' });
+  if (!target) return undefined;
   await vscode.workspace.fs.writeFile(target, Buffer.from(code, 'utf8'));
   const doc = await vscode.workspace.openTextDocument(target);
   await vscode.languages.setTextDocumentLanguage(doc, VSCODE_LANGUAGE[lang]).then(undefined, () => doc);
   await vscode.window.showTextDocument(doc);
+  return target.toString();
 }
 
-async function generateCommand(preset?: Pattern): Promise<void> {
+/**
+ * Arguments that answer the prompts, so the palette, other extensions and tests share one code
+ * path. Any answer left out is asked for.
+ */
+export interface GenerateArgs {
+  pattern?: Pattern;
+  lang?: Lang;
+  client?: string;
+  backend?: 'redis' | 'memcached';
+  entity?: string;
+  ttl?: number;
+  prefix?: string;
+  /** 'cursor' inserts into the active editor; a file URI writes a new file there. */
+  target?: 'cursor' | vscode.Uri;
+}
+
+/** The combination the arguments name, the workspace's own stack first when they leave a choice. */
+function combinationFor(pattern: Pattern, args: GenerateArgs): Combination | undefined {
+  const stacks = detectWorkspace();
+  const editorLang = LANGUAGE_IDS[vscode.window.activeTextEditor?.document.languageId ?? ''];
+  if (editorLang && !stacks.some((s) => s.lang === editorLang)) stacks.push({ lang: editorLang, source: 'the open editor' });
+  return preferDetected(listCombinations().filter((c) => c.pattern === pattern
+    && (!args.lang || c.lang === args.lang) && (!args.client || c.client === args.client) && (!args.backend || c.backend === args.backend)), stacks)[0];
+}
+
+/** Generates and places the code; resolves with where it went, or undefined when cancelled. */
+async function generateCommand(preset?: Pattern, args: GenerateArgs = {}): Promise<string | undefined> {
   try {
-    const pattern = preset ?? await pickPattern();
-    if (!pattern) return;
-    const combo = await pickCombination(pattern);
-    if (!combo) return;
-    const options = await askOptions();
-    if (!options) return;
-    const snippet = generateSnippet({ ...combo, options: { ...options, serializer: settings().serializer } });
-    await place(snippet.code, snippet.fileName, snippet.lang);
+    const pattern = preset ?? args.pattern ?? await pickPattern();
+    if (!pattern) return undefined;
+    const scripted = args.lang !== undefined || args.client !== undefined;
+    const combo = scripted ? combinationFor(pattern, args) : await pickCombination(pattern);
+    if (!combo) {
+      if (scripted) throw new CacheLensError('usage', `no ${pattern} template for ${args.lang ?? ''} ${args.client ?? ''} ${args.backend ?? ''}`.trim());
+      return undefined;
+    }
+    const s = settings();
+    const options = args.entity !== undefined || args.ttl !== undefined || args.prefix !== undefined
+      ? { entity: args.entity ?? s.entity, ttl: args.ttl ?? s.ttl, prefix: args.prefix ?? `${(args.entity ?? s.entity).toLowerCase()}:` }
+      : await askOptions();
+    if (!options) return undefined;
+    const snippet = generateSnippet({ ...combo, options: { ...options, serializer: s.serializer } });
+    return await place(snippet.code, snippet.fileName, snippet.lang, args.target);
   } catch (e) {
     const message = CacheLensError.is(e) || e instanceof Error ? e.message : String(e);
     void vscode.window.showErrorMessage(`CacheLens: could not generate code: ${message}`);
+    return undefined;
   }
 }
 
@@ -150,8 +187,8 @@ class ShortFormCompletions implements vscode.CompletionItemProvider {
 export function register(target: vscode.ExtensionContext | { context: vscode.ExtensionContext }): void {
   const context = 'subscriptions' in target ? target : target.context;
   context.subscriptions.push(
-    vscode.commands.registerCommand('cachelens.generateCode', () => generateCommand()),
-    ...PATTERNS.map((p) => vscode.commands.registerCommand(commandFor(p), () => generateCommand(p))),
+    vscode.commands.registerCommand('cachelens.generateCode', (args?: GenerateArgs) => generateCommand(undefined, args)),
+    ...PATTERNS.map((p) => vscode.commands.registerCommand(commandFor(p), (args?: GenerateArgs) => generateCommand(p, args))),
     vscode.languages.registerCompletionItemProvider(
       Object.keys(LANGUAGE_IDS).map((language) => ({ language })),
       new ShortFormCompletions(),

@@ -95,6 +95,19 @@ describe('sim: recording a live Redis workload (MONITOR)', () => {
     });
   });
 
+  it('takes the password apart from the URL, as the extension passes it from SecretStorage', async () => {
+    const secure = new Redis(secured.url);
+    try {
+      const trace = await recordDuring({ url: `redis://127.0.0.1:${secured.port}`, password: 's3cret-pw', seconds: 1, acknowledgeCost: true }, async () => {
+        await secure.get('a');
+        await secure.get('b');
+      });
+      assert.deepEqual(trace.requests.map((r) => r.key), ['a', 'b']);
+    } finally {
+      secure.disconnect();
+    }
+  });
+
   it('names an unreachable server', async () => {
     await assert.rejects(recordRedisTrace({ url: 'redis://127.0.0.1:1', seconds: 1, acknowledgeCost: true }),
       (e: unknown) => CacheLensError.is(e, 'unreachable') && /cannot start MONITOR on redis:\/\/127\.0\.0\.1:1: .*ECONNREFUSED/.test(e.message));

@@ -4,6 +4,7 @@
  * connection holding an exclusive transaction makes writes fail with SQLITE_BUSY.
  */
 import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir } from '../../harness/servers';
 
@@ -72,5 +73,6 @@ export class UsersDb {
   close(): void {
     this.unlock();
     this.db.close();
+    fs.rmSync(path.dirname(this.file), { recursive: true, force: true });
   }
 }

@@ -4,9 +4,11 @@ Usage: python3 py_scenarios.py CLIENT MODULE_DIR REDIS_PORT MEMCACHED_PORT PREFI
 Prints one JSON object: scenario name -> null (passed) or the failure text.
 Each scenario asserts what would break if the generated pattern were wrong.
 """
+import atexit
 import importlib.util
 import json
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -71,7 +73,9 @@ class Db:
     """users(id, name) with a CHECK constraint; a second connection can hold the write lock."""
 
     def __init__(self):
-        self.file = os.path.join(tempfile.mkdtemp(), "users.db")
+        folder = tempfile.mkdtemp(prefix="cachelens-snippets-py-db-")
+        atexit.register(shutil.rmtree, folder, True)
+        self.file = os.path.join(folder, "users.db")
         self.conn = sqlite3.connect(self.file, timeout=0, check_same_thread=False, isolation_level=None)
         self.conn.execute("CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) > 0))")
         for i in range(1, 21):

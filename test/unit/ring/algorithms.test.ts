@@ -106,7 +106,28 @@ describe('ring: ketama (libmemcached)', () => {
       const got = ketamaKeys.map((k) => p.locate(k));
       assert.deepEqual(got, c.expected, c.name);
       assert.deepEqual(ketamaKeys.map((k) => p.locate(Buffer.from(k))), c.expected, `${c.name} (Buffer keys)`);
+      const out = new Int32Array(ketamaKeys.length);
+      p.locateMany!(ketamaKeys.map((k) => Buffer.from(k)), out);
+      assert.deepEqual(Array.from(out), c.expected, `${c.name} (batch of Buffer keys)`);
     }
+  });
+
+  it('the batch path agrees with locate for every mix of key kinds, lengths and counts', () => {
+    const p = getAlgorithm('ketama').build(nodes(['a:1', 'b:2', 'c:3', 'd:4']));
+    const keys: Array<Buffer | string> = [];
+    for (let i = 0; i < 301; i++) {
+      const text = i % 7 === 0 ? 'x'.repeat(50 + (i % 20)) : `k:${i}`;
+      keys.push(i % 3 === 0 ? text : Buffer.from(text));
+    }
+    for (const n of [0, 1, 2, 3, 300, 301]) {
+      const out = new Int32Array(n);
+      p.locateMany!(keys.slice(0, n), out);
+      assert.deepEqual(Array.from(out), keys.slice(0, n).map((k) => p.locate(k)), `${n} keys`);
+    }
+    const one = getAlgorithm('ketama').build(nodes(['only:1']));
+    const out = new Int32Array(3).fill(7);
+    one.locateMany!([Buffer.from('a'), 'b', Buffer.from('c')], out);
+    assert.deepEqual(Array.from(out), [0, 0, 0]);
   });
 });
 

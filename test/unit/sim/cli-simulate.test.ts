@@ -75,7 +75,7 @@ describe('cachelens simulate', () => {
 
   it('rejects bad combinations of options with exit 2', async () => {
     const cases: Array<[string[], RegExp]> = [
-      [['--policy', 'lru', '--size', '10'], /exactly one of --trace SPEC or --trace-file FILE/],
+      [['--policy', 'lru', '--size', '10'], /exactly one of --trace SPEC, --trace-file FILE or --record URL/],
       [['--policy', 'lru', '--trace', 'uniform', '--trace-file', 'x', '--size', '10'], /exactly one of --trace/],
       [['--policy', 'lru', '--trace', 'uniform'], /exactly one of --size/],
       [['--policy', 'lru', '--trace', 'uniform', '--size', '10', '--sizes', '5%'], /exactly one of --size/],
@@ -116,6 +116,18 @@ describe('cachelens simulate', () => {
     assert.equal(lines[0], 'fifo, capacity 2: 0 hits of 4 requests');
     assert.match(lines[3], /^\s+3\s+2\s+miss\s+evict 0\s+\[2 1\]$/);
     assert.match(lines[4], /^\s+4\s+0\s+miss\s+evict 1\s+\[0 2\]$/);
+  });
+
+  it('shows sizes and the bytes held with --step --bytes', async () => {
+    const file = path.join(dir, 'step-bytes.csv');
+    fs.writeFileSync(file, 'time,key,size\n1,a,100\n2,b,200\n3,a,100\n4,c,150\n5,b,200\n');
+    const r = await cli(['simulate', '--policy', 'lru', '--trace-file', file, '--size', '300', '--bytes', '--step']);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.trimEnd().split('\n');
+    assert.equal(lines[0], 'lru, capacity 300 bytes: 1 hits of 5 requests');
+    assert.match(lines[2], /^\s+2\s+b \(200 B\)\s+miss\s+300\/300 B\s+\[b:200 a:100\]$/);
+    assert.match(lines[4], /^\s+4\s+c \(150 B\)\s+miss\s+250\/300 B\s+evict b:200\s+\[c:150 a:100\]$/);
+    assert.match(lines[5], /^\s+5\s+b \(200 B\)\s+miss\s+200\/300 B\s+evict a:100,c:150\s+\[b:200\]$/);
   });
 
   it('writes progress to stderr only on a terminal, and clears it', async () => {

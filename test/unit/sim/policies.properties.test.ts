@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { createPolicy, policyNames } from '../../../src/core/sim/registry';
 import { Rng } from '../../../src/core/sim/rng';
+import { Links } from '../../../src/core/sim/policies/_dlist';
+import { GhostQueue } from '../../../src/core/sim/policies/_ghost';
 import { countMisses, nextAccesses, zipfTrace } from './policiesHelpers';
 
 const ALL = policyNames();
@@ -137,5 +139,30 @@ describe('sim policies: properties on randomized traces', () => {
         assert.deepEqual([...evicted].sort((x, y) => x - y), left, `${name} at request ${r}`);
       }
     }
+  });
+
+  it('the ghost queue matches a plain FIFO-with-removal model across ring compactions', () => {
+    const rng = new Rng(9);
+    const links = new Links(64);
+    const ghost = new GhostQueue(links, 3, 10, true);
+    const model: Array<{ id: number; w: number }> = [];
+    for (let step = 0; step < 20_000; step++) {
+      const id = rng.int(64);
+      const inModel = model.findIndex((e) => e.id === id);
+      assert.equal(ghost.has(id), inModel !== -1, `step ${step}`);
+      if (inModel !== -1) {
+        ghost.remove(id);
+        model.splice(inModel, 1);
+      } else if (model.length < 10) {
+        const w = 1 + rng.int(5);
+        ghost.push(id, w);
+        model.push({ id, w });
+      } else {
+        assert.equal(ghost.popOldest(), model.shift()?.id);
+      }
+      assert.equal(ghost.count, model.length);
+      assert.equal(ghost.weight, model.reduce((t, e) => t + e.w, 0));
+    }
+    assert.deepEqual(ghost.toArray(), model.map((e) => e.id).reverse());
   });
 });

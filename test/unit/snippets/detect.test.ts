@@ -55,4 +55,15 @@ describe('preferDetected', () => {
     assert.equal(ordered.length, combos.length);
     assert.deepEqual(preferDetected(combos, []), combos);
   });
+
+  it('treats a client found in package.json as the client for TypeScript and JavaScript alike', async () => {
+    const { preferDetected } = await import('../../../src/core/snippets/detect');
+    const { listCombinations } = await import('../../../src/core/snippets/generate');
+    const ts = listCombinations().filter((c) => c.pattern === 'cache-aside' && c.lang === 'typescript');
+    const stacks = detectStacks(files({ 'package.json': JSON.stringify({ dependencies: { memjs: '^1.3.2' } }) }));
+    assert.ok(stacks.every((s) => s.lang !== 'typescript'), 'no typescript dependency: the project reads as JavaScript');
+    const first = preferDetected(ts, stacks)[0];
+    assert.equal(first.client, 'memjs');
+    assert.equal(first.detectedIn, 'package.json');
+  });
 });

@@ -113,7 +113,7 @@ describe('explorer: connections, tree, values, purge, analyze', function () {
     assert.equal(child(tree, 'session:').description, '5 keys');
     assert.equal(child(tree, 'orders:').description, '3 keys');
     const session = child(child(tree, 'session:'), 'session:1');
-    assert.match(session.description ?? '', /^string · (59|60)m \d\ds · \d+ B$/);
+    assert.match(session.description ?? '', /^string · ((59|60)m \d\ds|1h 00m) · \d+ B$/);
     assert.match(child(child(tree, 'h:'), 'h:profile').description ?? '', /^hash · no TTL/);
     assert.ok(tree.children?.some((c) => c.label === 'Tags'), 'Redis connections show tags');
     assert.equal(tree.children?.some((c) => c.label === 'Load more…'), false, 'everything fits one page');
@@ -141,7 +141,9 @@ describe('explorer: connections, tree, values, purge, analyze', function () {
       const loaded = (t: SnapshotItem) => JSON.stringify(t).split('"contextValue":"cachelens.key.').length - 1;
       assert.equal(loaded(tree), 5);
       assert.equal(tree.children?.at(-1)?.label, 'Load more…');
-      assert.match(child(tree, 'user:').description ?? '', /\+ keys?$/, 'counts are partial until the scan completes');
+      // Which namespaces the first 5 keys fall into depends on the server's hash seed.
+      const ns = tree.children?.find((c) => c.contextValue?.startsWith('cachelens.namespace'));
+      assert.match(ns?.description ?? '', /\+ keys?$/, 'counts are partial until the scan completes');
       assert.equal(await vscode.commands.executeCommand('cachelens.loadMore', rw), 5);
       tree = await snapshot(rw);
       assert.equal(loaded(tree), 10);
@@ -248,7 +250,6 @@ describe('explorer: connections, tree, values, purge, analyze', function () {
     }))()`).then((d) => (d.rows > 0 ? d : undefined)), 'the analyze report to render', 20_000);
     assert.ok(dom.prefixes.includes(`${HOSTILE}:`), JSON.stringify(dom.prefixes));
     assert.equal(dom.imgs, 0, 'the key name did not become an element');
-    await ui.screenshot('explorer-analyze');
   });
 
   it('lists tags, cleans dangling members and invalidates a tag after confirmation', async () => {
@@ -275,7 +276,6 @@ describe('explorer: connections, tree, values, purge, analyze', function () {
     const later = await eventually(async () => { const t = await read(); return t && t !== first ? t : undefined; }, 'the TTL to tick', 5_000);
     assert.match(first, /^string · \d+m \d\ds/);
     assert.match(later, /^string · \d+m \d\ds/);
-    await ui.screenshot('explorer-tree');
   });
 
   it('browses Memcached and flushes only after the connection name is typed', async () => {

@@ -1,10 +1,14 @@
 /**
  * The eviction simulator in a real VS Code: the command opens the panel, a run from the page goes
  * through the host's worker threads and comes back as curves and a table, and the step mode
- * animates a short trace.
+ * animates a short trace. Recording: a saved connection to a real redis-server is recorded with
+ * consent given as an argument, and the page runs the chosen policies on the traffic.
  */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import Redis from 'ioredis';
 import * as vscode from 'vscode';
+import { startRedis, type RedisServer } from '../../harness/servers';
 import { eventually, ui } from './ui';
 
 const TITLE = 'CacheLens: Eviction Simulator';
@@ -74,5 +78,68 @@ describe('eviction simulator webview', function () {
     const back = await ui.webviewEval<string>(TITLE, '(() => { document.getElementById("step-prev").click(); return document.getElementById("step-status").textContent; })()');
     assert.match(back, /request 2 of 6/);
     await ui.screenshot('simulator-step');
+  });
+});
+
+interface RecordOutcome { file: string; requests: number; keys: number; commandsSeen: number; seconds: number }
+
+/** The traffic sent while recording: 4 keys, 10 reads, one write that sizes user:1. */
+const READS = ['user:1', 'user:2', 'user:1', 'user:3', 'user:1', 'user:2', 'user:4', 'user:1', 'user:3', 'user:2'];
+
+describe('eviction simulator: recording from a connection', function () {
+  this.timeout(120_000);
+  let redis: RedisServer;
+  let client: Redis;
+  let id: string | undefined;
+
+  before(async () => {
+    await vscode.extensions.getExtension('cachelens.cachelens')?.activate();
+    redis = await startRedis({ password: 'rec-Secret-42' });
+    client = new Redis(redis.url);
+  });
+
+  after(async () => {
+    if (id) await vscode.commands.executeCommand('cachelens.removeConnection', id, { confirm: true });
+    client?.disconnect();
+    await redis?.stop();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('records the traffic of the window from a saved connection and the page simulates it', async () => {
+    id = await vscode.commands.executeCommand<string>('cachelens.addConnection', { name: 'recorded redis', url: redis.url });
+    assert.ok(id, 'the connection was added');
+    await vscode.commands.executeCommand('cachelens.simulator.open');
+    if (ui.available) {
+      await eventually(() => ui.webviewEval<number>(TITLE, 'document.querySelectorAll("#policies input").length'), 'the policy list', 30_000);
+      assert.equal(await ui.webviewEval<string>(TITLE, 'document.getElementById("record").textContent.trim()'), 'Record from connection…');
+      await ui.webviewEval(TITLE, `(() => {
+        const sizes = document.getElementById('sizes'); sizes.value = '2,10'; sizes.dispatchEvent(new Event('change'));
+        for (const i of document.querySelectorAll('#policies input')) i.checked = i.value === 'lru' || i.value === 'fifo';
+        document.getElementById('policies').dispatchEvent(new Event('change'));
+        return true;
+      })()`);
+    }
+    // The password lives in SecretStorage only; the recorder gets it from there.
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('cachelens').get('connections')).includes('rec-Secret-42'));
+    const recording = vscode.commands.executeCommand<RecordOutcome | undefined>('cachelens.simulator.record', { connectionId: id, seconds: 2, consent: true });
+    await eventually(async () => String(await client.call('CLIENT', 'LIST')).split('\n').some((l) => /\bflags=\S*O/.test(l)), 'MONITOR to start', 20_000);
+    await client.set('user:1', 'x'.repeat(250), 'EX', 120);
+    for (const key of READS) await client.get(key);
+    const outcome = await recording;
+    assert.ok(outcome, 'the record command returned nothing (see the CacheLens output)');
+    assert.deepEqual([outcome.requests, outcome.keys], [READS.length, 4]);
+    const rows = fs.readFileSync(outcome.file, 'utf8').trimEnd().split('\n');
+    assert.deepEqual(rows.slice(1).map((l) => l.split(',')[1]), READS);
+    assert.deepEqual(rows[1].split(',').slice(2), ['250', '120']);
+
+    if (!ui.available) return;
+    await eventually(async () => /^Done in/.test(await ui.webviewEval<string>(TITLE, 'document.getElementById("status").textContent')), 'the run on the recording', 60_000);
+    assert.match(await ui.webviewEval<string>(TITLE, 'document.getElementById("record-note").textContent'), /^Recorded 10 reads of 4 keys from recorded redis in [\d.]+ s\.$/);
+    assert.match(await ui.webviewEval<string>(TITLE, 'document.getElementById("summary").textContent'), /: 10 requests, 4 objects/);
+    const rowsShown = await ui.webviewEval<string[][]>(TITLE, '[...document.querySelectorAll("#table tbody tr")].map((r) => [...r.children].map((c) => c.textContent))');
+    assert.deepEqual(rowsShown.map((r) => r[0]), ['lru', 'fifo']);
+    // With room for all 4 keys only the 4 first reads miss: 0.4000 at size 10.
+    assert.deepEqual(rowsShown.map((r) => r[2]), ['0.4000', '0.4000']);
+    await ui.screenshot('simulator-recorded');
   });
 });

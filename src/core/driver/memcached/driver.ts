@@ -34,6 +34,8 @@ export interface ServerNode {
   meta: boolean;
   /** `lru_crawler metadump` (>= 1.4.31). */
   metadump: boolean;
+  /** `lru_crawler metadump hash` (>= 1.6.9): walks the hash table, so LRU moves cannot hide items. */
+  hashDump: boolean;
   /** Server clock minus local clock, in seconds, measured when the connection opened. */
   clockOffsetS: number;
 }
@@ -95,6 +97,7 @@ export async function connectNode(address: HostPort, tlsOptions: SocketTls | und
     address, where, settings, conn, version,
     meta: versionAtLeast(version, [1, 6, 0]),
     metadump: versionAtLeast(version, [1, 4, 31]),
+    hashDump: versionAtLeast(version, [1, 6, 9]),
     clockOffsetS: Number.isFinite(serverTime) ? serverTime - t0 : 0,
   };
 }
@@ -166,7 +169,8 @@ export class MemcachedTextDriver implements CacheDriver {
     if (node.metadump) {
       let yielded = false;
       try {
-        for await (const items of metadump(node.settings, { signal, batchSize })) { yielded = true; yield items; }
+        const mode = node.hashDump ? 'hash' : 'all';
+        for await (const items of metadump(node.settings, { signal, batchSize, mode })) { yielded = true; yield items; }
         return;
       } catch (e) {
         if (yielded || !CacheLensError.is(e, 'unsupported') || !/crawler is disabled/.test(e.message)) throw e;
@@ -209,7 +213,7 @@ export class MemcachedTextDriver implements CacheDriver {
 
   /** Servers without meta commands: find the key in a full listing (slow, but counter-free). */
   private async lookupByDump(node: ServerNode, key: Buffer): Promise<KeyInfo | null> {
-    const source = node.metadump ? metadump(node.settings) : cachedump(node.conn, node.where);
+    const source = node.metadump ? metadump(node.settings, { mode: node.hashDump ? 'hash' : 'all' }) : cachedump(node.conn, node.where);
     const nowS = this.serverNow(node);
     for await (const items of source) {
       const item = items.find((i) => i.key.equals(key));

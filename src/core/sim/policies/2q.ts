@@ -37,7 +37,7 @@ export class TwoQPolicy extends BasePolicy {
     const inCap = Math.floor(config.capacity * param(config, 'in-ratio', 0.25, 0, 1));
     this.inCap = config.bytes ? inCap : Math.max(1, inCap);
     this.outCap = Math.floor(config.capacity * param(config, 'out-ratio', 0.5, 0, 10));
-    this.a1out = new GhostQueue(links, A1OUT, config.bytes ? config.idSpace : Math.min(config.idSpace, this.outCap), config.bytes);
+    this.a1out = new GhostQueue(links, A1OUT, Math.min(config.idSpace, Math.ceil(this.outCap) + 1), config.bytes);
     this.amCap = config.capacity - this.inCap;
   }
 

@@ -36,7 +36,11 @@ export class GhostQueue {
   }
 
   push(id: number, w: number): void {
-    if (this.head - this.tail > this.mask) this.compact();
+    if (this.head - this.tail > this.mask) {
+      this.compact();
+      // Still full of live entries (only possible with zero-size objects): forget the oldest.
+      if (this.head - this.tail > this.mask) this.popOldest();
+    }
     const slot = this.head & this.mask;
     this.ring[slot] = id;
     if (this.ringWeight !== null) this.ringWeight[slot] = w;

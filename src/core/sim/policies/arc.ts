@@ -33,7 +33,7 @@ export class ArcPolicy extends BasePolicy {
     this.t1 = new DList(links, T1);
     this.t2 = new DList(links, T2);
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
-    const maxGhosts = config.bytes ? config.idSpace : Math.min(config.idSpace, Math.ceil(2 * config.capacity));
+    const maxGhosts = Math.min(config.idSpace, Math.ceil(2 * config.capacity));
     this.b1 = new GhostQueue(links, B1, maxGhosts, config.bytes);
     this.b2 = new GhostQueue(links, B2, maxGhosts, config.bytes);
   }

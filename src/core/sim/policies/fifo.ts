@@ -7,17 +7,19 @@ import { DList, Links } from './_dlist';
 
 export class FifoPolicy extends BasePolicy {
   readonly name = 'fifo';
-  private readonly links: Links;
+  /** The Links records, read directly on the hit path: [prev, next, tag, unused]. */
+  private readonly rec: Int32Array;
   private readonly list: DList;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.links = new Links(config.idSpace);
-    this.list = new DList(this.links, 1);
+    const links = new Links(config.idSpace);
+    this.rec = links.rec;
+    this.list = new DList(links, 1);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    if (this.links.tag(id) !== 0) {
+    if (this.rec[4 * id + 2] !== 0) {
       if (!this.isExpired(id, time)) return true;
       this.drop(id);
     }

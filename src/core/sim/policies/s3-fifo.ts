@@ -43,7 +43,7 @@ export class S3FifoPolicy extends BasePolicy {
     this.smallCap = config.bytes ? smallCap : Math.max(1, smallCap);
     this.mainCap = config.capacity - this.smallCap;
     this.ghostCap = Math.floor(config.capacity * param(config, 'ghost-ratio', 0.9, 0, 10));
-    this.ghost = new GhostQueue(links, GHOST, config.bytes ? config.idSpace : Math.min(config.idSpace, this.ghostCap), config.bytes);
+    this.ghost = new GhostQueue(links, GHOST, Math.min(config.idSpace, Math.ceil(this.ghostCap) + 1), config.bytes);
     this.threshold = param(config, 'move-to-main-threshold', 1, 1, 255);
   }
 

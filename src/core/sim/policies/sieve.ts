@@ -12,20 +12,23 @@ import { DList, Links } from './_dlist';
 export class SievePolicy extends BasePolicy {
   readonly name = 'sieve';
   private readonly links: Links;
+  /** The Links records, read directly on the hit path: [prev, next, tag, visited]. */
+  private readonly rec: Int32Array;
   private readonly list: DList;
   private hand = -1;
 
   constructor(config: PolicyConfig) {
     super(config);
     this.links = new Links(config.idSpace);
+    this.rec = this.links.rec;
     this.list = new DList(this.links, 1);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const links = this.links;
-    if (links.tag(id) !== 0) {
+    const rec = this.rec;
+    if (rec[4 * id + 2] !== 0) {
       if (!this.isExpired(id, time)) {
-        links.setAux(id, 1);
+        rec[4 * id + 3] = 1;
         return true;
       }
       this.drop(id);
@@ -33,7 +36,7 @@ export class SievePolicy extends BasePolicy {
     const w = this.weightOf(size);
     if (w > this.capacity) return false;
     while (this.used + w > this.capacity) this.evictOne();
-    links.setAux(id, 0);
+    rec[4 * id + 3] = 0;
     this.list.pushFront(id, w);
     this.storeWeight(id, w);
     this.used += w;

@@ -136,6 +136,177 @@ ${getOrLoad(c)}
     }
 `,
   }),
+  'write-behind': (c) => ({
+    usings: [],
+    needs: [],
+    body: `    /// <summary>
+    /// Knobs: MaxQueue (distinct pending ids before SaveAsync waits), BatchSize, FlushInterval,
+    /// MaxRetries and BaseBackoff (exponential, with jitter), EnqueueTimeout.
+    /// </summary>
+    public sealed class Options
+    {
+        public int MaxQueue { get; set; } = 10000;
+        public int BatchSize { get; set; } = 100;
+        public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+        public int MaxRetries { get; set; } = 5;
+        public TimeSpan BaseBackoff { get; set; } = TimeSpan.FromMilliseconds(100);
+        public TimeSpan EnqueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    }
+
+    private readonly ${c.E}Store _store;
+${loaderField(c)}
+    // Writes one batch to the source of truth, all or nothing.
+    private readonly Func<IReadOnlyList<KeyValuePair<string, ${c.E}>>, Task> _${c.W};
+    private readonly Action<Exception, IReadOnlyList<string>> _onError;
+    private readonly Options _options;
+    private readonly TimeSpan _ttl = Ttl;
+    private readonly object _gate = new object();
+    // Ids in queue order; a second write to a queued id replaces its value (coalescing).
+    private readonly LinkedList<string> _order = new LinkedList<string>();
+    private readonly Dictionary<string, ${c.E}> _queue = new Dictionary<string, ${c.E}>();
+    // Entries taken by the running flush, readable until they are in the database.
+    private readonly Dictionary<string, ${c.E}> _inFlight = new Dictionary<string, ${c.E}>();
+    private readonly SemaphoreSlim _flushLock = new SemaphoreSlim(1, 1);
+    private readonly Timer _timer;
+    private bool _closed;
+
+    public ${c.cls}(IDatabase db, Func<string, Task<${c.E}>> ${c.L}, Func<IReadOnlyList<KeyValuePair<string, ${c.E}>>, Task> ${c.W},
+        Options options, Action<Exception, IReadOnlyList<string>> onError)
+    {
+        _store = new ${c.E}Store(db);
+        _${c.L} = ${c.L};
+        _${c.W} = ${c.W};
+        _options = options;
+        _onError = onError;
+        // A failed periodic flush was reported through onError and re-queued; the next tick retries.
+        _timer = new Timer(_ => FlushAsync().ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted), null, options.FlushInterval, options.FlushInterval);
+    }
+
+    /// <summary>Distinct ids acknowledged but not yet in the database.</summary>
+    public int Pending { get { lock (_gate) return _queue.Count + _inFlight.Count; } }
+
+    public async Task<${c.E}> GetAsync(string id)
+    {
+        lock (_gate)
+        {
+            // Queued writes are newer than anything in the cache or the database.
+            if (_queue.TryGetValue(id, out var queued) || _inFlight.TryGetValue(id, out queued)) return queued;
+        }
+${getOrLoad(c)}
+    }
+
+    /// <summary>Acknowledged once queued and cached; waits while the queue is full, throws after EnqueueTimeout.</summary>
+    public async Task SaveAsync(string id, ${c.E} value)
+    {
+        DateTime deadline = DateTime.UtcNow + _options.EnqueueTimeout;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (_closed) throw new InvalidOperationException("write-behind: closed, write refused");
+                bool queued = _queue.ContainsKey(id);
+                if (queued || _queue.Count < _options.MaxQueue)
+                {
+                    if (!queued) _order.AddLast(id);
+                    _queue[id] = value;
+                    break;
+                }
+            }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"write-behind: queue full ({_options.MaxQueue} pending) for {_options.EnqueueTimeout}");
+            await Task.Delay(10);
+        }
+        try
+        {
+            await _store.SetAsync(KeyPrefix + id, Encode(value), WithJitter(_ttl));
+        }
+        catch (RedisException)
+        {
+            // The write stays queued and reads see it; a stale shared copy must not outlive it.
+            try { await _store.DeleteAsync(KeyPrefix + id); } catch (RedisException) { /* the TTL bounds it */ }
+            throw;
+        }
+    }
+
+    /// <summary>Writes everything queued so far; throws if a batch still fails after its retries.</summary>
+    public async Task FlushAsync()
+    {
+        await _flushLock.WaitAsync();
+        try
+        {
+            while (true)
+            {
+                var batch = new List<KeyValuePair<string, ${c.E}>>();
+                lock (_gate)
+                {
+                    while (_order.First != null && batch.Count < _options.BatchSize)
+                    {
+                        string id = _order.First.Value;
+                        _order.RemoveFirst();
+                        batch.Add(new KeyValuePair<string, ${c.E}>(id, _queue[id]));
+                        _inFlight[id] = _queue[id];
+                        _queue.Remove(id);
+                    }
+                }
+                if (batch.Count == 0) return;
+                try
+                {
+                    await WriteWithRetryAsync(batch);
+                }
+                catch (Exception e)
+                {
+                    lock (_gate)
+                    {
+                        // Put back what no newer write has replaced; nothing acknowledged is dropped.
+                        foreach (var entry in batch)
+                        {
+                            _inFlight.Remove(entry.Key);
+                            if (_queue.ContainsKey(entry.Key)) continue;
+                            _queue[entry.Key] = entry.Value;
+                            _order.AddLast(entry.Key);
+                        }
+                    }
+                    _onError(e, batch.Select(b => b.Key).ToList());
+                    throw;
+                }
+                lock (_gate)
+                {
+                    foreach (var entry in batch) _inFlight.Remove(entry.Key);
+                }
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    /// <summary>Stops accepting writes and flushes; call it on shutdown so no acknowledged write is lost.</summary>
+    public async Task CloseAsync()
+    {
+        lock (_gate) _closed = true;
+        _timer.Dispose();
+        await FlushAsync();
+    }
+
+    private async Task WriteWithRetryAsync(IReadOnlyList<KeyValuePair<string, ${c.E}>> batch)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await _${c.W}(batch);
+                return;
+            }
+            catch (Exception) when (attempt < _options.MaxRetries)
+            {
+                // Exponential backoff with jitter, so many writers do not retry in lockstep.
+                double ms = _options.BaseBackoff.TotalMilliseconds * Math.Pow(2, attempt) * (0.5 + Random.Shared.NextDouble());
+                await Task.Delay(TimeSpan.FromMilliseconds(ms));
+            }
+        }
+    }
+`,
+  }),
   'stampede-lock': (c) => ({
     usings: [],
     needs: ['add', 'release'],

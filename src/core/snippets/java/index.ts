@@ -138,6 +138,173 @@ ${getOrLoad(j)}
     }
 `,
   }),
+  'write-behind': (j) => ({
+    imports: ['java.util.ArrayList', 'java.util.HashMap', 'java.util.Iterator', 'java.util.LinkedHashMap', 'java.util.List', 'java.util.Map', 'java.util.concurrent.Executors', 'java.util.concurrent.ScheduledExecutorService', 'java.util.concurrent.TimeUnit', 'java.util.concurrent.TimeoutException', 'java.util.function.BiConsumer', 'java.util.function.Consumer'],
+    needs: [],
+    body: `    /**
+     * Knobs: maxQueue (distinct pending ids before save() waits), batchSize, flushIntervalMs,
+     * maxRetries and baseBackoffMs (exponential, with jitter), enqueueTimeoutMs.
+     */
+    public record Options(int maxQueue, int batchSize, long flushIntervalMs, int maxRetries, long baseBackoffMs, long enqueueTimeoutMs) {
+        public static Options defaults() {
+            return new Options(10_000, 100, 1_000, 5, 100, 5_000);
+        }
+    }
+
+    private final Store store;
+${loadField(j)}
+    /** Writes one batch to the source of truth, all or nothing. */
+    private final Consumer<List<Map.Entry<String, ${j.E}>>> ${j.W};
+    private final BiConsumer<RuntimeException, List<String>> onError;
+    private final Options options;
+    private final long ttlSeconds;
+    /** Insertion order is queue order; a second write to a queued id replaces its value (coalescing). */
+    private final LinkedHashMap<String, ${j.E}> queue = new LinkedHashMap<>();
+    /** Entries taken by the running flush, readable until they are in the database. */
+    private final Map<String, ${j.E}> inFlight = new HashMap<>();
+    private final Object flushLock = new Object();
+    private final ScheduledExecutorService flusher;
+    private boolean closed;
+
+    public ${j.cls}(JedisPooled jedis, Function<String, ${j.E}> ${j.L}, Consumer<List<Map.Entry<String, ${j.E}>>> ${j.W},
+            Options options, BiConsumer<RuntimeException, List<String>> onError) {
+        this.store = new Store(jedis);
+        this.${j.L} = ${j.L};
+        this.${j.W} = ${j.W};
+        this.options = options;
+        this.onError = onError;
+        this.ttlSeconds = TTL_SECONDS;
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "write-behind");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleWithFixedDelay(() -> {
+            try {
+                flush();
+            } catch (RuntimeException e) {
+                // Already reported through onError and re-queued; the next run retries.
+            }
+        }, options.flushIntervalMs(), options.flushIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Distinct ids acknowledged but not yet in the database. */
+    public synchronized int pending() {
+        return queue.size() + inFlight.size();
+    }
+
+    public ${j.E} get(String id) {
+        synchronized (this) {
+            // Queued writes are newer than anything in the cache or the database.
+            ${j.E} queued = queue.containsKey(id) ? queue.get(id) : inFlight.get(id);
+            if (queued != null) {
+                return queued;
+            }
+        }
+${getOrLoad(j)}
+    }
+
+    /** Acknowledged once queued and cached; waits while the queue is full, fails after enqueueTimeoutMs. */
+    public void save(String id, ${j.E} value) throws InterruptedException, TimeoutException {
+        long deadline = System.currentTimeMillis() + options.enqueueTimeoutMs();
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("write-behind: closed, write refused");
+            }
+            while (!queue.containsKey(id) && queue.size() >= options.maxQueue()) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    throw new TimeoutException("write-behind: queue full (" + options.maxQueue() + " pending) for " + options.enqueueTimeoutMs() + " ms");
+                }
+                wait(Math.min(left, 50));
+            }
+            queue.put(id, value);
+        }
+        try {
+            store.set(KEY_PREFIX + id, encode(value), withJitter(ttlSeconds));
+        } catch (RuntimeException e) {
+            // The write stays queued and reads see it; a stale shared copy must not outlive it.
+            try {
+                store.del(KEY_PREFIX + id);
+            } catch (RuntimeException deleteFailed) {
+                e.addSuppressed(deleteFailed);
+            }
+            throw e;
+        }
+    }
+
+    /** Writes everything queued so far; throws if a batch still fails after its retries. */
+    public void flush() {
+        synchronized (flushLock) {
+            while (true) {
+                List<Map.Entry<String, ${j.E}>> batch = new ArrayList<>();
+                synchronized (this) {
+                    Iterator<Map.Entry<String, ${j.E}>> it = queue.entrySet().iterator();
+                    while (it.hasNext() && batch.size() < options.batchSize()) {
+                        Map.Entry<String, ${j.E}> e = it.next();
+                        batch.add(Map.entry(e.getKey(), e.getValue()));
+                        inFlight.put(e.getKey(), e.getValue());
+                        it.remove();
+                    }
+                    notifyAll();
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    writeWithRetry(batch);
+                } catch (RuntimeException e) {
+                    synchronized (this) {
+                        // Put back what no newer write has replaced; nothing acknowledged is dropped.
+                        for (Map.Entry<String, ${j.E}> entry : batch) {
+                            inFlight.remove(entry.getKey());
+                            queue.putIfAbsent(entry.getKey(), entry.getValue());
+                        }
+                    }
+                    onError.accept(e, batch.stream().map(Map.Entry::getKey).toList());
+                    throw e;
+                }
+                synchronized (this) {
+                    for (Map.Entry<String, ${j.E}> entry : batch) {
+                        inFlight.remove(entry.getKey());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Stops accepting writes and flushes; call it on shutdown so no acknowledged write is lost. */
+    public void close() throws InterruptedException {
+        synchronized (this) {
+            closed = true;
+        }
+        flusher.shutdown();
+        flusher.awaitTermination(1, TimeUnit.MINUTES);
+        flush();
+    }
+
+    private void writeWithRetry(List<Map.Entry<String, ${j.E}>> batch) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                ${j.W}.accept(batch);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= options.maxRetries()) {
+                    throw e;
+                }
+                // Exponential backoff with jitter, so many writers do not retry in lockstep.
+                long backoff = (long) (options.baseBackoffMs() * Math.pow(2, attempt) * (0.5 + ThreadLocalRandom.current().nextDouble()));
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+`,
+  }),
   'stampede-lock': (j) => ({
     imports: ['java.util.UUID'],
     needs: ['add', 'release'],
