@@ -55,6 +55,19 @@ describe('cachelens CLI end to end: memcached', function () {
     assertFailure(await cachelens(['get', '--url', server.url, 'mc:none']), 1, 'memcached get of a missing key');
   });
 
+  it('stats --json counts exactly the application\'s hits and misses (listing moves nothing)', async () => {
+    type Stats = { hits: number; misses: number; hitRatio: number | null };
+    const before = await okJson<Stats>(['stats', '--url', server.url, '--json']);
+    await ok(['keys', '--url', server.url, '--json']);
+    await server.command('get mc:a');
+    await server.command('get mc:c');
+    await server.command('get mc:missing');
+    const after = await okJson<Stats>(['stats', '--url', server.url, '--json']);
+    assert.equal(after.hits - before.hits, 2, 'two hits');
+    assert.equal(after.misses - before.misses, 1, 'one miss; `keys` must not count');
+    assert.ok(after.hitRatio !== null && after.hitRatio > 0 && after.hitRatio <= 1);
+  });
+
   it('analyze --json counts the memcached namespaces', async () => {
     const doc = await okJson<{ keys: number; namespaces: Array<{ prefix: string; keys: number }> }>(['analyze', '--url', server.url, '--json']);
     assert.equal(doc.keys, 4);

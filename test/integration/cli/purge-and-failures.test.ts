@@ -94,6 +94,13 @@ describe('cachelens CLI end to end: purge on a randomized redis keyspace', funct
     assert.deepEqual(await scanAll(server), before.filter((k) => !gone.has(k)));
   });
 
+  it('purge of a glob that matches nothing: {"matched":0,"deleted":0}, exit 0', async () => {
+    const before = await scanAll(server);
+    const doc = await okJson(['purge', '--url', server.url, '--match', 'zzz:*', '--yes', '--json']);
+    assert.deepEqual(doc, { matched: 0, deleted: 0 });
+    assert.deepEqual(await scanAll(server), before);
+  });
+
   it('purge --key deletes exactly the named keys', async () => {
     const before = await scanAll(server);
     const two = before.filter((k) => k.startsWith('ab:')).slice(0, 2);

@@ -22,7 +22,7 @@ function fakeMemcached(options: { clockAheadS: number; busyFirst: boolean }): Pr
         buf = buf.slice(nl + 2);
         if (line === 'version') socket.write('VERSION 1.6.18\r\n');
         else if (line === 'stats') socket.write(`STAT pid 1\r\nSTAT time ${serverNow()}\r\nSTAT version 1.6.18\r\nEND\r\n`);
-        else if (line === 'lru_crawler metadump all') {
+        else if (line === 'lru_crawler metadump all' || line === 'lru_crawler metadump hash') {
           state.dumps++;
           if (options.busyFirst && state.dumps === 1) { socket.write('BUSY currently processing crawler request\r\n'); continue; }
           const t = serverNow();

@@ -42,11 +42,13 @@ describe('webview protocol: Endpoint', () => {
     const got: number[] = [];
     b.onNotification(Progress, (p) => got.push(p.done));
     const sub = b.onNotification(Progress, (p) => got.push(p.done * 10));
+    // Delivery is a setImmediate; one queued after it runs after it, however loaded the machine.
+    const delivered = () => new Promise((r) => setImmediate(r));
     a.notify(Progress, { done: 4 });
-    await new Promise((r) => setTimeout(r, 5));
+    await delivered();
     sub.dispose();
     a.notify(Progress, { done: 5 });
-    await new Promise((r) => setTimeout(r, 5));
+    await delivered();
     assert.deepEqual(got, [4, 40, 5]);
   });
 

@@ -36,7 +36,16 @@ function treeRows(): Promise<Row[]> {
  * focus command selects the view but the page's DOM focus may stay where it was.
  */
 async function focusTree(): Promise<boolean> {
-  const r = await ui.workbenchEval<string>(`(() => {
+  // Until the new connection's row is rendered, the view shows its welcome content instead.
+  let last = '';
+  await eventually(async () => (last = await tryFocusTree()) === 'ok', 'the Connections tree to take the keyboard focus').catch((e: Error) => {
+    throw new Error(`${e.message}: ${last}`);
+  });
+  return true;
+}
+
+function tryFocusTree(): Promise<string> {
+  return ui.workbenchEval<string>(`(() => {
     const panes = [...document.querySelectorAll('.pane')];
     const pane = panes.find((p) => p.querySelector('.pane-header')?.textContent?.toLowerCase().includes('connections'));
     const list = pane?.querySelector('.monaco-list');
@@ -45,8 +54,6 @@ async function focusTree(): Promise<boolean> {
     const a = document.activeElement;
     return list.contains(a) ? 'ok' : 'active: ' + (a ? a.tagName + '.' + a.className : 'none') + ' list: ' + list.className + ' tabindex ' + list.getAttribute('tabindex');
   })()`);
-  if (r !== 'ok') throw new Error(`cannot focus the Connections tree: ${r}`);
-  return true;
 }
 
 /** Moves the tree's keyboard focus down to the row labelled `label` and expands it. */
