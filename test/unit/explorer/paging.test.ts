@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { KeyInfo } from '../../../src/core/driver/types';
 import { displayKey } from '../../../src/core/keyname';
-import { KeyspaceModel, type KeyNode, type LoadMoreNode, type NamespaceNode, type TagNode } from '../../../src/extension/explorer/model';
+import { KeyspaceModel, type KeyNode, type LoadMoreNode, type TagNode } from '../../../src/extension/explorer/model';
 import { scopeScan } from '../../../src/extension/explorer/scope';
 
 function info(key: string | Buffer, extra: Partial<KeyInfo> = {}): KeyInfo {
