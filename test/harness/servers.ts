@@ -12,11 +12,16 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 
 const started = new Set<ChildProcess>();
-process.on('exit', () => {
+function killAll(): void {
   for (const child of started) {
     try { if (child.pid) process.kill(child.pid, 'SIGKILL'); } catch { /* already gone */ }
   }
-});
+}
+process.on('exit', killAll);
+// A test run stopped from outside (Ctrl-C, a CI timeout) must not leave servers behind either.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => { killAll(); process.exit(128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 1)); });
+}
 
 export function requireBinary(name: string): string {
   for (const dir of (process.env.PATH ?? '').split(':').concat(['/usr/bin', '/usr/sbin'])) {
