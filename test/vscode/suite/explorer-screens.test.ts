@@ -12,6 +12,8 @@ import { eventually, ui } from './ui';
 
 const NAME = 'shop cache';
 const REPORT = `CacheLens: Analyze ${NAME}`;
+/** Steps of `increaseViewWidth` for the screenshots. */
+const WIDER = 6;
 
 interface Row { label: string; description: string; expanded: string | null; focused: boolean }
 
@@ -82,6 +84,7 @@ describe('explorer screens: the tree, a value and the analyze report in the work
   this.timeout(60_000);
   let redis: RedisServer;
   let id: string;
+  let widened = false;
 
   before(async function () {
     if (!ui.available) this.skip();
@@ -112,6 +115,10 @@ describe('explorer screens: the tree, a value and the analyze report in the work
   });
 
   after(async () => {
+    if (widened) {
+      await vscode.commands.executeCommand('cachelens.connections.focus');
+      for (let i = 0; i < WIDER; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
+    }
     if (id) await vscode.commands.executeCommand('cachelens.removeConnection', id, { confirm: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await redis?.stop();
@@ -131,6 +138,9 @@ describe('explorer screens: the tree, a value and the analyze report in the work
     const sessionRows = rows.filter((r) => r.label.startsWith('session:') && r.label !== 'session:');
     assert.equal(sessionRows.length, 6);
     for (const r of sessionRows) assert.match(r.description, /^string · \d+m \d\ds · \d+ B$/);
+    // A wider side bar so key descriptions show whole; the after hook gives the width back.
+    for (let i = 0; i < WIDER; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
+    widened = true;
     await ui.screenshot('explorer');
   });
 

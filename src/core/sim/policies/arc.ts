@@ -19,6 +19,8 @@ const B2 = 4;
 export class ArcPolicy extends BasePolicy {
   readonly name = 'arc';
   private readonly links: Links;
+  /** The Links records, read directly on the hit path: [prev, next, tag, aux]. */
+  private readonly rec: Int32Array;
   private readonly t1: DList;
   private readonly t2: DList;
   private readonly b1: GhostQueue;
@@ -30,6 +32,7 @@ export class ArcPolicy extends BasePolicy {
     super(config);
     const links = new Links(config.idSpace);
     this.links = links;
+    this.rec = links.rec;
     this.t1 = new DList(links, T1);
     this.t2 = new DList(links, T2);
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
@@ -39,22 +42,34 @@ export class ArcPolicy extends BasePolicy {
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    let where = this.links.tag(id);
-    // A ghost tag can be stale (the ghost queue forgot the id lazily): check the queue.
-    if ((where === B1 && !this.b1.has(id)) || (where === B2 && !this.b2.has(id))) where = 0;
-    if (where === T1 || where === T2) {
-      if (!this.isExpired(id, time)) {
+    const tag = this.rec[4 * id + 2];
+    if (tag === T1 || tag === T2) {
+      const expiry = this.expiry;
+      if (expiry === null || !(expiry[id] < time)) {
         // Case I: a hit moves the object to T2's MRU end.
-        if (where === T1) {
-          this.t1.remove(id, this.weightAt(id));
-          this.t2.pushFront(id, this.weightAt(id));
+        if (tag === T1) {
+          const w = this.weightAt(id);
+          this.t1.remove(id, w);
+          this.t2.pushFront(id, w);
         } else {
           this.t2.moveToFront(id);
         }
         return true;
       }
       this.drop(id);
+      return this.miss(id, size, 0, expiresAt);
     }
+    // A ghost tag can be stale (the ghost queue forgot the id lazily): check the queue.
+    let where = tag;
+    if ((where === B1 && !this.b1.has(id)) || (where === B2 && !this.b2.has(id))) where = 0;
+    return this.miss(id, size, where, expiresAt);
+  }
+
+  /**
+   * Cases II to IV, kept out of `access` so that the hit path stays small enough to inline
+   * into the runner's loop. `where` is B1, B2 or 0 (not cached, or just dropped as expired).
+   */
+  private miss(id: number, size: number, where: number, expiresAt: number): boolean {
     const c = this.capacity;
     const w = this.weightOf(size);
     if (w > c) {
