@@ -71,3 +71,6 @@ export function main(): void {
     (e: unknown) => { process.stderr.write(`cachelens: ${String(e)}\n`); process.exitCode = 1; },
   );
 }
+
+// `node dist/cli.js ...` runs it too (bin/cachelens requires the bundle and calls main()).
+if (require.main === module) main();

@@ -12,6 +12,7 @@ import * as analyze from './analyze/index';
 import * as stats from './stats/index';
 import * as snippets from './snippets/index';
 import * as simulator from './simulator/index';
+import * as ring from './ring/index';
 
 export interface Feature {
   /** The feature's folder name; shown in the log when it fails to register. */
@@ -29,4 +30,5 @@ export const features: Feature[] = [
   { id: 'stats', register: stats.register },
   { id: 'snippets', register: snippets.register },
   { id: 'simulator', register: simulator.register },
+  { id: 'ring', register: ring.register },
 ];

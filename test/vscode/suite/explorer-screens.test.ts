@@ -12,8 +12,6 @@ import { eventually, ui } from './ui';
 
 const NAME = 'shop cache';
 const REPORT = `CacheLens: Analyze ${NAME}`;
-/** Steps of `increaseViewWidth` for the screenshots. */
-const WIDER = 6;
 
 interface Row { label: string; description: string; expanded: string | null; focused: boolean }
 
@@ -84,7 +82,6 @@ describe('explorer screens: the tree, a value and the analyze report in the work
   this.timeout(60_000);
   let redis: RedisServer;
   let id: string;
-  let widened = false;
 
   before(async function () {
     if (!ui.available) this.skip();
@@ -115,10 +112,6 @@ describe('explorer screens: the tree, a value and the analyze report in the work
   });
 
   after(async () => {
-    if (widened) {
-      await vscode.commands.executeCommand('cachelens.connections.focus');
-      for (let i = 0; i < WIDER; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth');
-    }
     if (id) await vscode.commands.executeCommand('cachelens.removeConnection', id, { confirm: true });
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await redis?.stop();
@@ -132,15 +125,17 @@ describe('explorer screens: the tree, a value and the analyze report in the work
     await expandRow(NAME);
     await eventually(async () => (await treeRows()).some((r) => r.label === 'session:'), 'the first page to load');
     await expandRow('session:');
-    const rows = await treeRows();
+    // Children render a moment after the row shows as expanded.
+    const isSessionKey = (r: Row) => r.label.startsWith('session:') && r.label !== 'session:';
+    const rows = await eventually(async () => {
+      const now = await treeRows();
+      return now.filter(isSessionKey).length >= 6 ? now : undefined;
+    }, 'the session keys to render');
     assert.equal(rows.find((r) => r.label === 'product:')?.description, '40 keys');
     assert.equal(rows.find((r) => r.label === 'session:')?.description, '6 keys');
-    const sessionRows = rows.filter((r) => r.label.startsWith('session:') && r.label !== 'session:');
+    const sessionRows = rows.filter(isSessionKey);
     assert.equal(sessionRows.length, 6);
     for (const r of sessionRows) assert.match(r.description, /^string · \d+m \d\ds · \d+ B$/);
-    // A wider side bar so key descriptions show whole; the after hook gives the width back.
-    for (let i = 0; i < WIDER; i++) await vscode.commands.executeCommand('workbench.action.increaseViewWidth');
-    widened = true;
     await ui.screenshot('explorer');
   });
 

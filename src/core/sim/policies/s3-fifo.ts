@@ -22,6 +22,8 @@ const GHOST = 3;
 export class S3FifoPolicy extends BasePolicy {
   readonly name = 's3-fifo';
   private readonly links: Links;
+  /** The Links records, read directly: [prev, next, tag, frequency]. */
+  private readonly rec: Int32Array;
   private readonly small: DList;
   private readonly main: DList;
   private readonly ghost: GhostQueue;
@@ -35,6 +37,7 @@ export class S3FifoPolicy extends BasePolicy {
     super(config);
     const links = new Links(config.idSpace);
     this.links = links;
+    this.rec = links.rec;
     this.small = new DList(links, SMALL);
     this.main = new DList(links, MAIN);
     // libCacheSim truncates the small share; in object mode it keeps at least one slot so that
@@ -48,11 +51,15 @@ export class S3FifoPolicy extends BasePolicy {
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const where = this.links.tag(id);
+    const rec = this.rec;
+    const r = 4 * id;
+    const where = rec[r + 2];
     let ghostHit = false;
     if (where === SMALL || where === MAIN) {
-      if (!this.isExpired(id, time)) {
-        if (this.links.aux(id) < 255) this.links.setAux(id, this.links.aux(id) + 1);
+      const expiry = this.expiry;
+      if (expiry === null || !(expiry[id] < time)) {
+        const f = rec[r + 3];
+        if (f < 255) rec[r + 3] = f + 1;
         return true;
       }
       this.drop(id);
@@ -68,7 +75,7 @@ export class S3FifoPolicy extends BasePolicy {
     this.storeWeight(id, w);
     this.used += w;
     this.setExpiry(id, expiresAt);
-    this.links.setAux(id, 0);
+    rec[r + 3] = 0;
     if (ghostHit || (!this.hasEvicted && this.small.weight >= this.smallCap)) {
       this.main.pushFront(id, w);
     } else {
@@ -98,9 +105,9 @@ export class S3FifoPolicy extends BasePolicy {
       const id = small.tail;
       const w = this.weightAt(id);
       small.remove(id, w);
-      if (this.links.aux(id) >= this.threshold) {
+      if (this.rec[4 * id + 3] >= this.threshold) {
         // Promoted objects start over in main: only hits there earn reinsertion.
-        this.links.setAux(id, 0);
+        this.rec[4 * id + 3] = 0;
         this.main.pushFront(id, w);
       } else {
         this.used -= w;
@@ -115,9 +122,10 @@ export class S3FifoPolicy extends BasePolicy {
     const main = this.main;
     while (main.count > 0) {
       const id = main.tail;
-      const f = this.links.aux(id);
+      const f = this.rec[4 * id + 3];
       if (f >= 1) {
-        this.links.setAux(id, Math.min(f, 3) - 1);
+        // min(f, 3) - 1 without a Math call.
+        this.rec[4 * id + 3] = f > 3 ? 2 : f - 1;
         main.moveToFront(id);
       } else {
         const w = this.weightAt(id);
