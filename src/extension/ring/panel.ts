@@ -53,11 +53,19 @@ export async function openRing(c: Container, params?: RingParams): Promise<RingV
       return { key, slot, owner, node: owner === -1 ? null : map.nodes[owner] };
     });
   }
-  if (!params) return undefined;
+  if (!params) {
+    // A first open shows the defaults at once rather than an empty page.
+    if (!state.view) {
+      state.view = await compute(manager, state.params, state.slotMaps);
+      if (channel.isReady) channel.notify(Show, state.view);
+    }
+    return state.view;
+  }
   const view = await compute(manager, params, state.slotMaps);
   state.params = params;
   state.view = view;
-  channel.notify(Show, view);
+  // Before the page's first "ready", onReady sends the view after Init; queuing it would put it first.
+  if (channel.isReady) channel.notify(Show, view);
   return view;
 }
 

@@ -1,6 +1,7 @@
 /** Real clients and TTL probes for running generated TypeScript/JavaScript against real servers. */
 import { Redis } from 'ioredis';
 import * as memjs from 'memjs';
+import { createClient } from 'redis';
 import type { MemcachedServer, RedisServer } from '../../harness/servers';
 
 export type Entity = Record<string, unknown>;
@@ -16,9 +17,12 @@ export interface Store {
 }
 export type StoreCtor = new (client: unknown) => Store;
 
+/** What node-redis v4's createClient() returns: the type generated node-redis code accepts. */
+export type NodeRedisClient = ReturnType<typeof createClient>;
+
 export interface Backend {
   kind: 'redis' | 'memcached';
-  client: Redis | memjs.Client;
+  client: Redis | NodeRedisClient | memjs.Client;
   /** Remaining TTL in seconds as the server sees it; null when the key is missing. */
   ttl(key: string): Promise<number | null>;
   /** Raw value as stored, bypassing generated code. */
@@ -46,6 +50,34 @@ export function redisBackend(server: RedisServer, options: { failFast?: boolean 
     async remove(key) { await client.del(key); },
     ready: () => new Promise<void>((resolve) => { if (client.status === 'ready') resolve(); else client.once('ready', () => resolve()); }),
     async close() { client.disconnect(); },
+  };
+}
+
+/**
+ * A connected node-redis v4 client. `failFast` drops the offline queue so commands fail while
+ * the server is down (instead of waiting for the reconnect), as the circuit-breaker test needs.
+ */
+export function nodeRedisBackend(server: RedisServer, options: { failFast?: boolean } = {}): Backend {
+  const client = createClient({
+    url: `redis://127.0.0.1:${server.port}`,
+    disableOfflineQueue: options.failFast ?? false,
+    socket: { reconnectStrategy: () => 50 },
+  });
+  // node-redis emits 'error' on every lost connection; without a listener that would crash the run.
+  client.on('error', () => undefined);
+  const connecting = client.connect();
+  return {
+    kind: 'redis',
+    client,
+    async ttl(key) {
+      await connecting;
+      const ms = await client.pTTL(key);
+      return ms === -2 ? null : ms / 1000;
+    },
+    async raw(key) { await connecting; return client.get(key); },
+    async remove(key) { await connecting; await client.del(key); },
+    async ready() { await connecting; },
+    async close() { await connecting; await client.disconnect(); },
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * A scratch project for generated code: files written by the real generator, a node_modules
- * link so they resolve ioredis and memjs, and a strict TypeScript compile through the compiler API.
+ * link so they resolve ioredis, node-redis (`redis`) and memjs with the packages' own types,
+ * and a strict TypeScript compile through the compiler API.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,25 +10,6 @@ import { generateSnippet, type SnippetRequest } from '../../../src/core/snippets
 import { tempDir } from '../../harness/servers';
 
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
-
-/**
- * node-redis is not installed here, so its generated variants type-check against this minimal
- * declaration of the node-redis v4 calls they make (and are not executed).
- */
-export const NODE_REDIS_DECLARATION = `declare module 'redis' {
-  export interface RedisClientType {
-    get(key: string): Promise<string | null>;
-    set(key: string, value: string, options?: { EX?: number; PX?: number; NX?: boolean }): Promise<string | null>;
-    del(key: string | string[]): Promise<number>;
-    eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
-    publish(channel: string, message: string): Promise<number>;
-    duplicate(): RedisClientType;
-    connect(): Promise<RedisClientType>;
-    subscribe(channel: string, listener: (message: string) => void): Promise<void>;
-    quit(): Promise<string>;
-  }
-}
-`;
 
 export class Workspace {
   readonly dir = tempDir('snippets');
@@ -45,7 +27,6 @@ export class Workspace {
 
   /** Strict type check and emit of every .ts file; returns the diagnostics as text lines. */
   compileTypeScript(): string[] {
-    fs.writeFileSync(path.join(this.dir, 'node-redis.d.ts'), NODE_REDIS_DECLARATION);
     const files = fs.readdirSync(this.dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(this.dir, f));
     const program = ts.createProgram(files, {
       target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true, esModuleInterop: true,

@@ -5,6 +5,9 @@ import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
 import { DList, Links } from './_dlist';
 
+/** The tag of FIFO's only list in the shared records. */
+const FIFO_TAG = 1;
+
 export class FifoPolicy extends BasePolicy {
   readonly name = 'fifo';
   /** The Links records, read directly on the hit path: [prev, next, tag, unused]. */
@@ -15,25 +18,49 @@ export class FifoPolicy extends BasePolicy {
     super(config);
     const links = new Links(config.idSpace);
     this.rec = links.rec;
-    this.list = new DList(links, 1);
+    this.list = new DList(links, FIFO_TAG);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    if (this.rec[4 * id + 2] !== 0) {
-      if (!this.isExpired(id, time)) return true;
+    const rec = this.rec;
+    const r = 4 * id;
+    if (rec[r + 2] !== 0) {
+      const expiry = this.expiry;
+      if (expiry === null || !(expiry[id] < time)) return true;
       this.drop(id);
     }
-    const w = this.weightOf(size);
-    if (w > this.capacity) return false;
-    while (this.used + w > this.capacity) {
-      const victim = this.list.tail;
-      this.drop(victim);
-      this.notifyEvict(victim);
+    const w = this.bytes ? size : 1;
+    const capacity = this.capacity;
+    if (w > capacity) return false;
+    const list = this.list;
+    // The list operations are written out: a FIFO does all its work on misses, and evicting
+    // always takes the tail, which needs no general unlink.
+    while (this.used + w > capacity) {
+      const victim = list.tail;
+      const v = 4 * victim;
+      const newer = rec[v];
+      if (newer !== -1) rec[4 * newer + 1] = -1;
+      else list.head = -1;
+      list.tail = newer;
+      rec[v + 2] = 0;
+      const vw = this.weights === null ? 1 : this.weights[victim];
+      list.count--;
+      list.weight -= vw;
+      this.used -= vw;
+      if (this.onEvict !== undefined) this.onEvict(victim);
     }
-    this.list.pushFront(id, w);
-    this.storeWeight(id, w);
+    const h = list.head;
+    rec[r] = -1;
+    rec[r + 1] = h;
+    rec[r + 2] = FIFO_TAG;
+    if (h !== -1) rec[4 * h] = id;
+    else list.tail = id;
+    list.head = id;
+    list.count++;
+    list.weight += w;
+    if (this.weights !== null) this.weights[id] = w;
     this.used += w;
-    this.setExpiry(id, expiresAt);
+    if (this.expiry !== null || expiresAt !== Infinity) this.setExpiry(id, expiresAt);
     return false;
   }
 

@@ -112,12 +112,18 @@ function nodeRedisStore(c: TsContext, caps: TsCapability[]): { imports: string; 
       await subscriber.quit();
     };
   }`);
+  // node-redis v4's bare RedisClientType does not accept what createClient() returns (its
+  // default generics differ), so the store is typed as exactly that return type.
+  const alias = c.typed ? `/** The client type createClient() returns; change it if you add modules or scripts. */
+${exp}type RedisClient = ReturnType<typeof createClient>;
+
+` : '';
   return {
-    imports: c.typed ? `import type { RedisClientType } from 'redis';\n` : '',
-    code: `${caps.includes('release') ? RELEASE_LUA + '\n' : ''}/** The cache operations this file needs, over node-redis (a connected client). */
+    imports: c.typed ? `import type { createClient } from 'redis';\n` : '',
+    code: `${caps.includes('release') ? RELEASE_LUA + '\n' : ''}${alias}/** The cache operations this file needs, over node-redis (a connected client). */
 ${exp}class ${c.storeClass} {
-${field(c, 'client', 'RedisClientType')}
-  constructor(client${t(': RedisClientType')}) {
+${field(c, 'client', 'RedisClient')}
+  constructor(client${t(': RedisClient')}) {
     this.client = client;
   }
 
