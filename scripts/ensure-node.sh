@@ -5,3 +5,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "installing npm packages (npm ci)" >&2
   npm ci --no-audit --no-fund
 fi
+node scripts/cache-native.js || true
