@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const app = new Redis(server.port, '127.0.0.1');
   const traffic = setInterval(() => { void app.set('k', '1'); void app.get('k'); void app.get('missing'); }, 20);
   const driver = await openDriver(server.url);
-  const sampler = new StatsSampler(driver, { capacity: 3600 });
+  // As the extension does (src/extension/stats/live.ts): the sampler keeps one sample, the ring the history.
+  const sampler = new StatsSampler(driver, { capacity: 1 });
   // A small ring so it is full after a minute: from then on any growth would be a leak.
   const points = new RingBuffer<string>(arg('ring', 60));
   let samples = 0;
