@@ -51,6 +51,7 @@ root.innerHTML = `
           <div class="figure"><span class="value" id="fig-stddev"></span><span class="name">stddev (keys)</span></div>
           <div class="figure"><span class="value" id="fig-rel"></span><span class="name">relative stddev</span></div>
         </div>
+        <p id="fig-after" class="muted"></p>
         <h2>Add or remove a node</h2>
         <div class="row"><input type="text" id="add-node" class="medium" spellcheck="false" aria-label="node to add" placeholder="10.0.0.9:11211">
           <vscode-button id="add" secondary icon="add">Add</vscode-button></div>
@@ -97,7 +98,8 @@ let palette: string[] = readTheme().palette;
 function colorOf(node: string): string {
   let i = colorIndex.get(node);
   if (i === undefined) { i = colorIndex.size; colorIndex.set(node, i); }
-  return i < palette.length ? palette[i] : `hsl(${Math.round((i * 137.508) % 360)}, 55%, 60%)`;
+  // The theme's yellow is hard to tell from its orange on a light theme: five theme colours, then hues far apart.
+  return i < 5 ? palette[i] : `hsl(${Math.round((170 + (i - 5) * 137.508) % 360)}, 55%, 52%)`;
 }
 
 const num = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0 });
@@ -164,12 +166,14 @@ function show(v: RingView, animate: boolean): void {
   view = v;
   params = v.params;
   palette = readTheme().palette;
+  // Colours are handed out in node-list order, not in the order the ring happens to draw them.
+  for (const n of [...v.nodes, ...(v.nodesAfter ?? []), ...(v.cluster?.masters.map((m) => m.node) ?? [])]) colorOf(n);
   el('result').hidden = false;
   el('source').textContent = `${v.algorithm} over ${v.source}.`;
   el('notes').textContent = v.notes.join(' ');
   ring.setView(v, colorOf, animate);
   renderLegend(v);
-  renderFigures(v.load);
+  renderFigures(v.load, v.loadAfter);
   renderLoad(v);
   renderMove(v);
   el('remove-node').innerHTML = v.nodes.map((n) => `<option value="${escapeHtml(n)}">${escapeHtml(n)}</option>`).join('');
@@ -205,10 +209,13 @@ function renderLegend(v: RingView): void {
   }));
 }
 
-function renderFigures(load: LoadView): void {
+function renderFigures(load: LoadView, after: LoadView | undefined): void {
   el('fig-max').textContent = load.maxOverMean.toFixed(3);
   el('fig-stddev').textContent = load.stddev.toFixed(1);
   el('fig-rel').textContent = pct(load.relativeStddev);
+  el('fig-after').textContent = after
+    ? `after the change: max / mean ${after.maxOverMean.toFixed(3)}, stddev ${after.stddev.toFixed(1)}, relative ${pct(after.relativeStddev)}`
+    : '';
 }
 
 function renderLoad(v: RingView): void {
@@ -249,9 +256,10 @@ function renderMove(v: RingView): void {
   el('keep').hidden = !m;
   el('replay').hidden = !m;
   if (!m || !v.params.change) { el('moved').textContent = ''; return; }
-  const adding = 'add' in v.params.change;
+  const c = v.params.change;
+  const adding = 'add' in c;
   const n = v.nodes.length;
-  const what = adding ? `adding ${(v.nodesAfter ?? [])[n] ?? ''}` : `removing ${v.params.change.remove}`;
+  const what = 'add' in c ? `adding ${(v.nodesAfter ?? [])[n] ?? ''}` : `removing ${c.remove}`;
   const ideal = adding ? `ideal 1/(N+1) = 1/${n + 1}` : `ideal: its share`;
   el('moved').textContent = `${what}: ${num(m.moved)} of ${num(v.load.total)} keys move (${pct(m.movedFraction)}); ${ideal} = ${pct(m.idealMovedFraction)}` +
     (m.movedBetweenSurvivors ? `; ${num(m.movedBetweenSurvivors)} move between nodes that stay` : '') + '.';

@@ -54,16 +54,17 @@ export class SlotStrip extends CanvasChart {
     }
     this.ownersDrawn = owners.size;
 
-    // Keys per pixel column: many slots share a column, so sum them and scale to the busiest.
+    // Keys per pixel column: many slots share a column, so sum them. A log scale keeps the
+    // ordinary columns visible next to a hash-tag hot spot that is a hundred times taller.
     const columns = Math.max(1, Math.floor(w));
     const sums = new Float64Array(columns);
     for (let s = 0; s < SLOTS; s++) sums[Math.min(columns - 1, Math.floor((s / SLOTS) * columns))] += c.keysPerSlot[s] ?? 0;
-    const max = Math.max(1, ...sums);
+    const max = Math.log1p(Math.max(1, ...sums));
     ctx.fillStyle = theme.foreground;
     ctx.globalAlpha = 0.55;
     for (let i = 0; i < columns; i++) {
       if (!sums[i]) continue;
-      const h = Math.max(1, (sums[i] / max) * DENSITY);
+      const h = Math.max(1, (Math.log1p(sums[i]) / max) * DENSITY);
       ctx.fillRect(i, STRIP + 4 + DENSITY - h, 1, h);
     }
     ctx.globalAlpha = 1;
@@ -75,7 +76,7 @@ export class SlotStrip extends CanvasChart {
     ctx.textAlign = 'right';
     ctx.fillText('16383', w, STRIP + DENSITY + 8);
     ctx.textAlign = 'center';
-    ctx.fillText('keys per slot (sampled)', w / 2, STRIP + DENSITY + 8);
+    ctx.fillText('keys per slot (sampled, log scale)', w / 2, STRIP + DENSITY + 8);
 
     if (this.marked !== undefined) {
       const mx = Math.floor(x(this.marked + 0.5)) + 0.5;

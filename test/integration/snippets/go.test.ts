@@ -1,11 +1,13 @@
 /**
  * Generated Go. gomemcache variants (Debian's golang-go and golang-github-bradfitz-gomemcache-dev)
- * are compiled together with go/main.go in GOPATH mode, offline, and run against a real memcached.
+ * are compiled together with go/main.go in GOPATH mode, offline, and run against a real memcached
+ * with SQLite (golang-github-mattn-go-sqlite3-dev, cgo) as the source of truth.
  * go-redis v9 is not available here: its files are parsed by gofmt, Go's own parser.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startMemcached, tempDir, type MemcachedServer } from '../../harness/servers';
@@ -17,13 +19,17 @@ const SCENARIOS = ['cache_aside', 'write_through', 'write_behind', 'stampede_loc
 
 let memcached: MemcachedServer;
 const gopath = tempDir('snippets-go');
-const env = { ...process.env, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/gocode`, GOFLAGS: '', GOPROXY: 'off', GOCACHE: path.join(gopath, 'cache') };
+// cgo builds of go-sqlite3 are the slow part; a build cache outside the temporary GOPATH lets
+// every later run, and CI caching this directory, reuse them.
+const GOCACHE = process.env.CACHELENS_GOCACHE ?? path.join(os.homedir(), '.cache/cachelens/go-build');
+const env = { ...process.env, GO111MODULE: 'off', GOPATH: `${gopath}:/usr/share/gocode`, GOFLAGS: '', GOPROXY: 'off', CGO_ENABLED: '1', GOCACHE };
 let results: Record<string, string> = {};
 let buildError = '';
 
 describe('generated Go', () => {
 before(async () => {
   memcached = await startMemcached();
+  fs.mkdirSync(GOCACHE, { recursive: true });
   const root = path.join(gopath, 'src/snippetrun');
   for (const c of listCombinations().filter((x) => x.lang === 'go' && x.client === 'gomemcache')) {
     const pkg = c.pattern.replace(/-/g, '');
@@ -33,9 +39,11 @@ before(async () => {
   fs.copyFileSync(path.join(REPO_ROOT, 'test/integration/snippets/go/main.go'), path.join(root, 'main.go'));
   try {
     // `./...` compiles every generated package, also those main.go does not run.
-    await run('go', ['build', './...'], { cwd: root, env, timeout: 120000 });
-    await run('go', ['build', '-o', path.join(gopath, 'snippetrun'), '.'], { cwd: root, env, timeout: 120000 });
-    const { stdout } = await run(path.join(gopath, 'snippetrun'), [`127.0.0.1:${memcached.port}`], { timeout: 60000 });
+    await run('go', ['build', './...'], { cwd: root, env, timeout: 240000 });
+    await run('go', ['build', '-o', path.join(gopath, 'snippetrun'), '.'], { cwd: root, env, timeout: 240000 });
+    const dbDir = path.join(gopath, 'db');
+    fs.mkdirSync(dbDir);
+    const { stdout } = await run(path.join(gopath, 'snippetrun'), [`127.0.0.1:${memcached.port}`, dbDir], { timeout: 60000 });
     results = JSON.parse(stdout) as Record<string, string>;
   } catch (e) {
     buildError = String((e as { stderr?: string }).stderr || e);

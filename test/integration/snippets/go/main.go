@@ -1,23 +1,26 @@
-// Runs generated gomemcache code against a real memcached and prints one JSON object:
-// scenario name -> "" (passed) or the failure. The test copies this file next to the generated
-// packages (snippetrun/<pattern>) in a GOPATH and builds it once.
-// Usage: snippetrun MEMCACHED_ADDR
+// Runs generated gomemcache code against a real memcached, with SQLite (mattn/go-sqlite3) as the
+// source of truth, and prints one JSON object: scenario name -> "" (passed) or the failure. The
+// test copies this file next to the generated packages (snippetrun/<pattern>) in a GOPATH and
+// builds it once.
+// Usage: snippetrun MEMCACHED_ADDR DB_DIR
 package main
 
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bradfitz/gomemcache/memcache"
+	_ "github.com/mattn/go-sqlite3"
 
 	"snippetrun/cacheaside"
 	"snippetrun/stampedelock"
@@ -27,61 +30,118 @@ import (
 )
 
 var addr string
+var dbDir string
 
-// db is the source of truth: a map guarded by a mutex; failing makes every write fail.
+// db is the source of truth: a SQLite file with a users table. Its faults are real ones: the
+// CHECK constraint rejects an empty name, and lock() has a second connection hold an exclusive
+// transaction so every write fails with SQLITE_BUSY (the busy timeout is 0).
 type db struct {
+	file    string
+	sql     *sql.DB
+	blocker *sql.DB
+	held    *sql.Conn
 	mu      sync.Mutex
-	rows    map[string]string
 	loads   int
-	failing int // number of writes still to fail
-	batches [][]string
 }
 
+var dbCount int
+
 func newDB() *db {
-	d := &db{rows: map[string]string{}}
+	dbCount++
+	file := filepath.Join(dbDir, fmt.Sprintf("users-%d.db", dbCount))
+	check(filepath.IsAbs(file), "the database directory must be absolute: %s", file)
+	conn, err := sql.Open("sqlite3", "file:"+file+"?_busy_timeout=0")
+	check(err == nil, "open sqlite: %v", err)
+	_, err = conn.Exec("CREATE TABLE users (id TEXT PRIMARY KEY, name TEXT NOT NULL CHECK (length(name) > 0))")
+	check(err == nil, "create table: %v", err)
 	for i := 1; i <= 20; i++ {
-		d.rows[strconv.Itoa(i)] = fmt.Sprintf("user %d", i)
+		_, err = conn.Exec("INSERT INTO users (id, name) VALUES (?, ?)", strconv.Itoa(i), fmt.Sprintf("user %d", i))
+		check(err == nil, "seed: %v", err)
 	}
-	return d
+	return &db{file: file, sql: conn}
+}
+
+func (d *db) close() {
+	d.unlock()
+	d.sql.Close()
 }
 
 func (d *db) load(delay time.Duration) func(context.Context, string) (map[string]any, bool, error) {
-	return func(_ context.Context, id string) (map[string]any, bool, error) {
+	return func(ctx context.Context, id string) (map[string]any, bool, error) {
 		d.mu.Lock()
 		d.loads++
 		d.mu.Unlock()
 		time.Sleep(delay)
-		d.mu.Lock()
-		defer d.mu.Unlock()
-		name, ok := d.rows[id]
-		if !ok {
+		var name string
+		err := d.sql.QueryRowContext(ctx, "SELECT name FROM users WHERE id = ?", id).Scan(&name)
+		if err == sql.ErrNoRows {
 			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, err
 		}
 		return map[string]any{"id": id, "name": name}, true, nil
 	}
 }
 
-func (d *db) write(_ context.Context, id string, v map[string]any) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.failing > 0 {
-		d.failing--
-		return errors.New("database unavailable")
+func (d *db) write(ctx context.Context, id string, v map[string]any) error {
+	name, _ := v["name"].(string)
+	_, err := d.sql.ExecContext(ctx, "INSERT OR REPLACE INTO users (id, name) VALUES (?, ?)", id, name)
+	return err
+}
+
+// writeBatch writes a write-behind batch in one transaction and returns the ids it wrote.
+func (d *db) writeBatch(ctx context.Context, batch []writebehind.Entry) ([]string, error) {
+	tx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
 	}
-	d.rows[id] = v["name"].(string)
-	return nil
+	ids := []string{}
+	for _, e := range batch {
+		name, _ := e.Value["name"].(string)
+		if _, err := tx.ExecContext(ctx, "INSERT OR REPLACE INTO users (id, name) VALUES (?, ?)", e.ID, name); err != nil {
+			tx.Rollback()
+			return nil, err
+		}
+		ids = append(ids, e.ID)
+	}
+	return ids, tx.Commit()
 }
 
 func (d *db) row(id string) string {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.rows[id]
+	var name string
+	if err := d.sql.QueryRow("SELECT name FROM users WHERE id = ?", id).Scan(&name); err != nil {
+		return ""
+	}
+	return name
 }
 
 func (d *db) loadCount() int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	return d.loads
+}
+
+// lock has another connection take the database's write lock until unlock.
+func (d *db) lock() {
+	blocker, err := sql.Open("sqlite3", "file:"+d.file+"?_busy_timeout=0")
+	check(err == nil, "open blocker: %v", err)
+	// BEGIN and COMMIT must run on the same connection, so it is taken out of the pool.
+	held, err := blocker.Conn(context.Background())
+	check(err == nil, "blocker connection: %v", err)
+	_, err = held.ExecContext(context.Background(), "BEGIN EXCLUSIVE")
+	check(err == nil, "BEGIN EXCLUSIVE: %v", err)
+	d.blocker, d.held = blocker, held
+}
+
+func (d *db) unlock() {
+	if d.held == nil {
+		return
+	}
+	d.held.ExecContext(context.Background(), "COMMIT")
+	d.held.Close()
+	d.blocker.Close()
+	d.blocker, d.held = nil, nil
 }
 
 // ttl asks memcached for the remaining TTL with a meta get (mg KEY t); -2 means missing.
@@ -120,7 +180,7 @@ func raw(mc *memcache.Client, key string) (string, bool) {
 }
 
 func main() {
-	addr = os.Args[1]
+	addr, dbDir = os.Args[1], os.Args[2]
 	mc := memcache.New(addr)
 	ctx := context.Background()
 	scenarios := []struct {
@@ -129,6 +189,7 @@ func main() {
 	}{
 		{"cache_aside", func() {
 			d := newDB()
+			defer d.close()
 			c := cacheaside.NewUserCacheAside(cacheaside.NewUserStore(mc), d.load(0), d.write)
 			v, found, err := c.Get(ctx, "1")
 			check(err == nil && found && v["name"] == "user 1", "first read: %v %v %v", v, found, err)
@@ -146,33 +207,28 @@ func main() {
 		}},
 		{"write_through", func() {
 			d := newDB()
+			defer d.close()
 			c := writethrough.NewUserWriteThrough(writethrough.NewUserStore(mc), d.load(0), d.write)
 			check(c.Save(ctx, "3", map[string]any{"id": "3", "name": "three"}) == nil, "save")
 			text, _ := raw(mc, writethrough.KeyPrefix+"3")
 			check(strings.Contains(text, `"three"`) && d.row("3") == "three", "cache and db written: %s", text)
-			d.failing = 1
-			check(c.Save(ctx, "3", map[string]any{"id": "3", "name": "broken"}) != nil, "a failing database write is an error")
+			// The CHECK constraint rejects an empty name: the database write fails for real.
+			err := c.Save(ctx, "3", map[string]any{"id": "3", "name": ""})
+			check(err != nil && strings.Contains(err.Error(), "CHECK constraint"), "a failing database write is an error: %v", err)
 			text, _ = raw(mc, writethrough.KeyPrefix+"3")
 			check(strings.Contains(text, `"three"`) && d.row("3") == "three", "cache still equals the database: %s", text)
 		}},
 		{"write_behind", func() {
 			d := newDB()
+			defer d.close()
 			var reported [][]string
 			var mu sync.Mutex
 			var batches [][]string
 			writer := func(ctx context.Context, batch []writebehind.Entry) error {
-				d.mu.Lock()
-				if d.failing > 0 {
-					d.failing--
-					d.mu.Unlock()
-					return errors.New("database unavailable")
+				ids, err := d.writeBatch(ctx, batch)
+				if err != nil {
+					return err
 				}
-				ids := []string{}
-				for _, e := range batch {
-					d.rows[e.ID] = e.Value["name"].(string)
-					ids = append(ids, e.ID)
-				}
-				d.mu.Unlock()
 				mu.Lock()
 				batches = append(batches, ids)
 				mu.Unlock()
@@ -188,9 +244,14 @@ func main() {
 			check(d.row("4") == "user 4", "not yet in the database")
 			v, _, _ := w.Get(ctx, "4")
 			check(v["name"] == "v5" && w.Pending() == 2, "reads see the acknowledged write")
-			d.failing = 2
-			check(w.Flush(ctx) != nil, "a flush that keeps failing reports its error")
+			// Another connection holds the write lock: both attempts fail with SQLITE_BUSY.
+			d.lock()
+			err := w.Flush(ctx)
+			check(err != nil && strings.Contains(err.Error(), "locked"), "a flush that keeps failing reports its error: %v", err)
 			check(len(reported) == 1 && w.Pending() == 2, "the failed batch was re-queued (pending %d)", w.Pending())
+			d.unlock()
+			// An exclusive lock blocks readers too, so the database is checked once it is released.
+			check(d.row("4") == "user 4", "nothing was written while the database was locked")
 			check(w.Close(ctx) == nil, "close flushes")
 			check(d.row("4") == "v5" && d.row("5") == "five", "persisted: %s %s", d.row("4"), d.row("5"))
 			check(len(batches) == 1 && len(batches[0]) == 2, "coalesced into one batch of two: %v", batches)
@@ -200,6 +261,7 @@ func main() {
 		}},
 		{"stampede_lock", func() {
 			d := newDB()
+			defer d.close()
 			c := stampedelock.NewUserStampedeLock(stampedelock.NewUserStore(mc), d.load(100*time.Millisecond))
 			var wg sync.WaitGroup
 			var bad int32
@@ -243,6 +305,7 @@ func main() {
 		}},
 		{"stampede_xfetch", func() {
 			d := newDB()
+			defer d.close()
 			s := stampedexfetch.NewUserStore(mc)
 			never := stampedexfetch.NewUserXFetch(s, d.load(15*time.Millisecond))
 			never.Beta = 0
