@@ -3,8 +3,8 @@
  * workspace's chosen connection; at each `stopped` event of the debug adapter protocol a
  * snapshot of what happened since the previous stop is taken; a summary comes when the session
  * ends. It only listens to the protocol, so it works with any debugger. Child sessions (js-debug
- * starts one per process) are folded into their root session, and stops that arrive together
- * (all threads stopping at once) count once.
+ * starts one per process) are folded into their root session, and several `stopped` events
+ * without a resume between them (threads or child sessions stopping together) count once.
  */
 import * as vscode from 'vscode';
 import { DebugSnapshotRecorder, describeSnapshot, type SessionSummary, type Snapshot } from '../../core/stats/snapshots';
@@ -13,8 +13,8 @@ import type { Container } from '../container';
 import type { LiveStatsRegistry } from './live';
 
 const CHOICE_KEY = 'cachelens.debug.connectionId';
-/** Stops of one root session closer together than this are one stop. */
-const SAME_STOP_MS = 150;
+/** Requests after which the debuggee runs again: the next `stopped` is a new stop. */
+const RESUMES = new Set(['continue', 'next', 'stepIn', 'stepOut', 'stepBack', 'reverseContinue', 'goto', 'restartFrame', 'restart']);
 
 export interface DebugRecord {
   sessionId: string;
@@ -33,7 +33,12 @@ export function rootOf(session: vscode.DebugSession): vscode.DebugSession {
 
 export class DebugSnapshots implements vscode.Disposable {
   readonly records: DebugRecord[] = [];
-  private readonly recorders = new Map<string, { recorder: DebugSnapshotRecorder; record: DebugRecord; lastStop: number; ready: Promise<void> }>();
+  /**
+   * One recorder per root session. `running` is false from a stop until the debuggee is resumed:
+   * a second `stopped` in between (another thread or child session stopping with it) is the
+   * same stop, however long after it arrives.
+   */
+  private readonly recorders = new Map<string, { recorder: DebugSnapshotRecorder; record: DebugRecord; running: boolean; ready: Promise<void> }>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly subs: vscode.Disposable[] = [];
@@ -44,8 +49,12 @@ export class DebugSnapshots implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => { void this.ended(s); }),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
         createDebugAdapterTracker: (session) => ({
+          onWillReceiveMessage: (m: { type?: string; command?: string }) => {
+            if (m.type === 'request' && m.command && RESUMES.has(m.command)) this.resumed(session);
+          },
           onDidSendMessage: (m: { type?: string; event?: string; body?: { reason?: string } }) => {
             if (m.type === 'event' && m.event === 'stopped') void this.stopped(session, m.body?.reason);
+            else if (m.type === 'event' && m.event === 'continued') this.resumed(session);
           },
         }),
       }),
@@ -89,7 +98,7 @@ export class DebugSnapshots implements vscode.Disposable {
       const driver = await this.manager.driver(connectionId);
       const recorder = new DebugSnapshotRecorder(driver);
       const ready = recorder.start();
-      this.recorders.set(session.id, { recorder, record, lastStop: 0, ready });
+      this.recorders.set(session.id, { recorder, record, running: true, ready });
       this.records.unshift(record);
       if (this.records.length > 20) this.records.pop();
       await ready;
@@ -101,10 +110,8 @@ export class DebugSnapshots implements vscode.Disposable {
 
   private async stopped(session: vscode.DebugSession, reason: string | undefined): Promise<void> {
     const entry = this.recorders.get(rootOf(session).id);
-    if (!entry) return;
-    const now = Date.now();
-    if (now - entry.lastStop < SAME_STOP_MS) return;
-    entry.lastStop = now;
+    if (!entry || !entry.running) return;
+    entry.running = false;
     await entry.ready;
     try {
       const snap = await entry.recorder.stopped(reason);
@@ -115,6 +122,11 @@ export class DebugSnapshots implements vscode.Disposable {
     } catch (e) {
       this.c.logger.warn(`debug snapshot failed: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  private resumed(session: vscode.DebugSession): void {
+    const entry = this.recorders.get(rootOf(session).id);
+    if (entry) entry.running = true;
   }
 
   private async ended(session: vscode.DebugSession): Promise<void> {
