@@ -7,19 +7,15 @@
  * (count, moment the count was reached): O(log C) per request.
  */
 import type { PolicyConfig } from '../policy';
-import { BasePolicy } from './_base';
-import { IdHeap } from './_heap';
+import { HeapPolicy } from './_heapPolicy';
 
-export class LfuPerfectPolicy extends BasePolicy {
+export class LfuPerfectPolicy extends HeapPolicy {
   readonly name = 'lfu-perfect';
   private readonly counts: Float64Array;
-  private readonly heap: IdHeap;
-  private seq = 0;
 
   constructor(config: PolicyConfig) {
     super(config);
     this.counts = new Float64Array(config.idSpace);
-    this.heap = new IdHeap(config.idSpace, config.bytes ? config.idSpace : Math.floor(config.capacity));
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
@@ -42,22 +38,8 @@ export class LfuPerfectPolicy extends BasePolicy {
       this.drop(victim);
       this.notifyEvict(victim);
     }
-    heap.key[id] = c;
-    heap.tie[id] = this.seq++;
-    heap.push(id);
-    this.storeWeight(id, w);
-    this.used += w;
-    this.setExpiry(id, expiresAt);
+    this.admit(id, c, w, expiresAt);
     return false;
-  }
-
-  contents(): number[] {
-    return this.heap.ids();
-  }
-
-  private drop(id: number): void {
-    this.heap.remove(id);
-    this.used -= this.weightAt(id);
   }
 }
 

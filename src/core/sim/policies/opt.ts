@@ -8,18 +8,15 @@
  * An indexed heap on -nextAccess: O(log C) per request.
  */
 import type { PolicyConfig } from '../policy';
-import { BasePolicy, param } from './_base';
-import { IdHeap } from './_heap';
+import { param } from './_base';
+import { HeapPolicy } from './_heapPolicy';
 
-export class OptPolicy extends BasePolicy {
+export class OptPolicy extends HeapPolicy {
   readonly name = 'opt';
-  private readonly heap: IdHeap;
   private readonly bypass: boolean;
-  private seq = 0;
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.heap = new IdHeap(config.idSpace, config.bytes ? config.idSpace : Math.floor(config.capacity));
     this.bypass = param(config, 'bypass', 1, 0, 1) === 1;
   }
 
@@ -42,22 +39,8 @@ export class OptPolicy extends BasePolicy {
       this.drop(victim);
       this.notifyEvict(victim);
     }
-    heap.key[id] = -nextAccess;
-    heap.tie[id] = this.seq++;
-    heap.push(id);
-    this.storeWeight(id, w);
-    this.used += w;
-    this.setExpiry(id, expiresAt);
+    this.admit(id, -nextAccess, w, expiresAt);
     return false;
-  }
-
-  contents(): number[] {
-    return this.heap.ids();
-  }
-
-  private drop(id: number): void {
-    this.heap.remove(id);
-    this.used -= this.weightAt(id);
   }
 }
 

@@ -4,18 +4,10 @@
  * An indexed min-heap on (expiry, admission order).
  */
 import type { PolicyConfig } from '../policy';
-import { BasePolicy } from './_base';
-import { IdHeap } from './_heap';
+import { HeapPolicy } from './_heapPolicy';
 
-export class TtlPolicy extends BasePolicy {
+export class TtlPolicy extends HeapPolicy {
   readonly name = 'ttl';
-  private readonly heap: IdHeap;
-  private seq = 0;
-
-  constructor(config: PolicyConfig) {
-    super(config);
-    this.heap = new IdHeap(config.idSpace, config.bytes ? config.idSpace : Math.floor(config.capacity));
-  }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
     const heap = this.heap;
@@ -30,22 +22,8 @@ export class TtlPolicy extends BasePolicy {
       this.used -= this.weightAt(victim);
       this.notifyEvict(victim);
     }
-    heap.key[id] = expiresAt;
-    heap.tie[id] = this.seq++;
-    heap.push(id);
-    this.storeWeight(id, w);
-    this.used += w;
-    this.setExpiry(id, expiresAt);
+    this.admit(id, expiresAt, w, expiresAt);
     return false;
-  }
-
-  contents(): number[] {
-    return this.heap.ids();
-  }
-
-  private drop(id: number): void {
-    this.heap.remove(id);
-    this.used -= this.weightAt(id);
   }
 }
 
