@@ -1,10 +1,10 @@
 /**
- * Runs the `cachelens` CLI from the compiled sources (out/), like bin/cachelens does from the
- * bundle, and on exit prints the process's peak RSS (VmHWM) to stderr when
- * CACHELENS_BENCH_RSS is set. bench/keys.ts starts it as a subprocess to measure memory.
+ * Runs the `cachelens` CLI bundle (dist/cli.js, what bin/cachelens runs) and on exit prints
+ * the process's peak RSS (VmHWM) to stderr when CACHELENS_BENCH_RSS is set. bench/keys.ts
+ * starts it as a subprocess to measure time and memory of the real command.
  */
 import * as fs from 'node:fs';
-import { main } from '../src/cli/main';
+import * as path from 'node:path';
 
 if (process.env.CACHELENS_BENCH_RSS) {
   process.on('exit', () => {
@@ -13,4 +13,6 @@ if (process.env.CACHELENS_BENCH_RSS) {
     process.stderr.write(`VmHWM_KB=${hwm}\n`);
   });
 }
-main();
+// out/bench/keys-cli-entry.js -> <repo>/dist/cli.js
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+(require(path.join(__dirname, '..', '..', 'dist', 'cli.js')) as { main(): void }).main();

@@ -4,6 +4,11 @@
  */
 export interface CliIO {
   out(text: string): void;
+  /**
+   * Writes bytes as they are (bulk output built in a Buffer). Optional: without it, callers
+   * write the same bytes decoded as UTF-8 through `out`.
+   */
+  outBytes?(bytes: Uint8Array): void;
   err(text: string): void;
   /** True when stderr is a terminal: progress goes there only then. */
   readonly errIsTTY: boolean;
@@ -16,8 +21,6 @@ export interface CliIO {
 
 export interface CliCommand {
   name: string;
-  /** One line for `cachelens --help`. */
-  summary: string;
   /** Full usage text for `cachelens NAME --help`. */
   usage: string;
   /** Returns the exit code (0 success, 1 failure, 2 usage). */

@@ -25,13 +25,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   if (name === '--version') { io.out('0.1.0\n'); return 0; }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.err(`cachelens: unknown command "${name}" (try cachelens --help)\n`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) { io.out(command.usage.trimEnd() + '\n'); return 0; }
   try {
+    const command = await entry.load();
+    if (rest.includes('--help') || rest.includes('-h')) { io.out(command.usage.trimEnd() + '\n'); return 0; }
     return await command.run(rest, io);
   } catch (e) {
     if (CacheLensError.is(e)) {
@@ -50,6 +51,7 @@ export function processIO(): CliIO {
   process.once('SIGINT', () => controller.abort());
   return {
     out: (t) => { process.stdout.write(t); },
+    outBytes: (b) => { process.stdout.write(b); },
     err: (t) => { process.stderr.write(t); },
     errIsTTY: Boolean(process.stderr.isTTY),
     outIsTTY: Boolean(process.stdout.isTTY),

@@ -49,15 +49,29 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(re + '$');
 }
 
-/** A matcher for the glob; `*` or an empty glob matches everything without any work. */
-export function globMatcher(glob: string | undefined): KeyMatcher {
-  if (glob === undefined || glob === '' || /^\*+$/.test(glob)) return () => true;
+/** A matcher over bytes [start, end) of a buffer (a key inside a packed batch). */
+export type KeyRangeMatcher = (buf: Buffer, start: number, end: number) => boolean;
+
+/**
+ * A matcher for the glob over a byte range, or null when the glob matches everything (`*` or
+ * empty) so callers can skip matching altogether.
+ */
+export function globRangeMatcher(glob: string | undefined): KeyRangeMatcher | null {
+  if (glob === undefined || glob === '' || /^\*+$/.test(glob)) return null;
   // A plain prefix (`user:*`) is common enough to deserve a byte comparison.
   const prefixOnly = /^([^*?[\\]*)\*$/.exec(glob);
   if (prefixOnly) {
     const prefix = Buffer.from(prefixOnly[1], 'utf8');
-    return (key) => key.length >= prefix.length && key.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
+    const n = prefix.length;
+    return (buf, start, end) => end - start >= n && buf.compare(prefix, 0, n, start, start + n) === 0;
   }
   const re = globToRegExp(glob);
-  return (key) => re.test(key.toString('latin1'));
+  return (buf, start, end) => re.test(buf.toString('latin1', start, end));
+}
+
+/** A matcher for the glob; `*` or an empty glob matches everything without any work. */
+export function globMatcher(glob: string | undefined): KeyMatcher {
+  const inRange = globRangeMatcher(glob);
+  if (inRange === null) return () => true;
+  return (key) => inRange(key, 0, key.length);
 }

@@ -33,7 +33,6 @@ function render(list: NamespaceStats[], indent: string, out: string[]): void {
 
 export const analyzeCommand: CliCommand = {
   name: 'analyze',
-  summary: 'key count, memory, types and TTLs per namespace (one pass)',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['json'], string: ['url', 'delimiter', 'depth'] });

@@ -86,7 +86,6 @@ function valueText(page: ValuePage): string {
 
 export const getCommand: CliCommand = {
   name: 'get',
-  summary: 'one key: type, TTL, size and value',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['json'], string: ['url'] });

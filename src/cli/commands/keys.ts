@@ -1,8 +1,8 @@
 import { CacheLensError } from '../../core/errors';
-import { displayKey, keyJson } from '../../core/keyname';
 import { intOpt, opt, parseArgs } from '../args';
 import { withDriver } from '../connect';
 import type { CliCommand } from '../io';
+import { KeyLineWriter } from '../keyLines';
 import { Progress } from '../progress';
 
 const usage = `Usage: cachelens keys [--url URL] [--match GLOB] [--type T] [--limit N] [--json]
@@ -17,19 +17,8 @@ server), never KEYS, and without reading any value.
 Text output: one key per line (escaped like redis-cli when not printable), then type, TTL and
 size in bytes, separated by tabs.`;
 
-function formatTtl(ms: number): string {
-  if (ms < 0) return 'no-ttl';
-  if (ms < 1000) return `${ms}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s}s`;
-  if (s < 7200) return `${Math.round(s / 60)}m`;
-  if (s < 172800) return `${Math.round(s / 3600)}h`;
-  return `${Math.round(s / 86400)}d`;
-}
-
 export const keysCommand: CliCommand = {
   name: 'keys',
-  summary: 'list keys (SCAN / metadump) with type, TTL and size',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['json'], string: ['url', 'match', 'type', 'limit'] });
@@ -42,18 +31,28 @@ export const keysCommand: CliCommand = {
       if (!caps.listKeys) throw new CacheLensError('unsupported', caps.note ?? 'this connection cannot list keys');
       if (caps.listingPartial && caps.note) io.err(`cachelens keys: note: ${caps.note}\n`);
       const progress = new Progress(io);
-      let n = 0;
-      if (limit === 0) return 0;
-      for await (const batch of driver.scan({ match: opt(args, 'match'), type: opt(args, 'type'), withMeta: true, signal: io.signal })) {
-        const take = limit === undefined ? batch : batch.slice(0, limit - n);
-        const lines = take.map((k) => json
-          ? JSON.stringify({ ...keyJson(k.key), type: k.type, ttl: k.ttlMs, bytes: k.bytes })
-          : `${displayKey(k.key)}\t${k.type}\t${formatTtl(k.ttlMs)}\t${k.bytes}`);
-        if (lines.length) io.out(lines.join('\n') + '\n');
-        n += take.length;
-        progress.update(`${n} keys`);
-        if (limit !== undefined && n >= limit) break;
+      const out = new KeyLineWriter(io, json);
+      const max = limit ?? Infinity;
+      if (max === 0) return 0;
+      const scanOptions = { match: opt(args, 'match'), type: opt(args, 'type'), withMeta: true, signal: io.signal };
+      if (driver.scanPacked) {
+        // Memcached's metadump: rows go from the parsed columns to bytes, no object per key.
+        for await (const batch of driver.scanPacked({ ...scanOptions, count: 4096 })) {
+          out.writePacked(batch, max);
+          progress.update(`${out.rows} keys`);
+          if (out.rows >= max) break;
+        }
+      } else {
+        for await (const batch of driver.scan(scanOptions)) {
+          for (const k of batch) {
+            if (out.rows >= max) break;
+            out.row(k.key, 0, k.key.length, k.type, k.ttlMs, k.bytes);
+          }
+          progress.update(`${out.rows} keys`);
+          if (out.rows >= max) break;
+        }
       }
+      out.flush();
       progress.done();
       return 0;
     });

@@ -20,7 +20,6 @@ With --yes the keys are deleted in the same pass that finds them.
 
 export const purgeCommand: CliCommand = {
   name: 'purge',
-  summary: 'delete keys by glob, tag or name, after a count and a confirmation',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['dry-run', 'yes', 'json'], string: ['url', 'match', 'tag', 'type'], multiple: ['key'] });

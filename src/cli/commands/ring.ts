@@ -41,7 +41,6 @@ nodes [{"key","slot"}] (plus "node" with --url of a cluster).`;
 
 export const ringCommand: CliCommand = {
   name: 'ring',
-  summary: 'hash-ring and cluster-slot placement: spread, moves on add/remove, key lookup',
   usage,
   async run(argv, io) {
     if (argv[0] === 'locate') return locate(argv.slice(1), io);

@@ -31,7 +31,6 @@ No connection is needed.
 
 export const scaffoldCommand: CliCommand = {
   name: 'scaffold',
-  summary: 'generate caching-pattern code for your language and client (no connection needed)',
   usage: USAGE,
   async run(argv, io) {
     const args = parseArgs(argv, {

@@ -44,7 +44,6 @@ No server is needed.
 
 export const simulateCommand: CliCommand = {
   name: 'simulate',
-  summary: 'simulate eviction policies on a synthetic or recorded trace (miss-ratio curves)',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, {

@@ -20,7 +20,6 @@ CacheLens's own commands are not counted. A hit ratio above 80 % is good, above 
 
 export const statsCommand: CliCommand = {
   name: 'stats',
-  summary: 'hit/miss rates and hit ratio, one shot or live (--watch)',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['watch', 'json'], string: ['url', 'interval', 'count'] });

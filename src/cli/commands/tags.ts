@@ -17,7 +17,6 @@ convention; Memcached has no tags).
 
 export const tagsCommand: CliCommand = {
   name: 'tags',
-  summary: 'list tags (Redis tag:<name> sets) or the keys of one tag',
   usage,
   async run(argv, io) {
     const args = parseArgs(argv, { boolean: ['json'], string: ['url', 'prefix'] });

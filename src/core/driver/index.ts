@@ -1,8 +1,6 @@
 import { CacheLensError } from '../errors';
 import type { CacheDriver } from './types';
 import { DEFAULT_TIMEOUT_MS, parseConnectionUrl, type ConnectOptions, type TlsOptions } from './url';
-import { openRedisDriver } from './redis/index';
-import { openMemcachedDriver } from './memcached/index';
 
 export type { ConnectOptions, RedisConnectOptions, MemcachedConnectOptions, TlsOptions, HostPort } from './url';
 export { parseConnectionUrl, describeTarget } from './url';
@@ -40,5 +38,7 @@ export function resolveConnectOptions(target: string | ConnectOptions, options: 
  */
 export async function openDriver(target: string | ConnectOptions, options: OpenOptions = {}): Promise<CacheDriver> {
   const resolved = resolveConnectOptions(target, options);
-  return resolved.kind === 'redis' ? openRedisDriver(resolved) : openMemcachedDriver(resolved);
+  // Each driver loads on first use: a Memcached-only process never loads ioredis (~70 ms).
+  if (resolved.kind === 'redis') return (await import('./redis/index')).openRedisDriver(resolved);
+  return (await import('./memcached/index')).openMemcachedDriver(resolved);
 }

@@ -21,6 +21,24 @@ export interface KeyInfo {
   node?: string;
 }
 
+/**
+ * Listed keys in columns, for bulk listings (a million keys) that should not build an object
+ * per key: key i is `keyBytes[offsets[i], offsets[i + 1])`. Every key of a batch has the same
+ * type and node. Arrays may be longer than `count`; only the first `count` entries (and
+ * `count + 1` offsets) are meaningful. See packedKey() / unpackKeys() in ./packed.
+ */
+export interface PackedKeys {
+  count: number;
+  keyBytes: Buffer;
+  offsets: Int32Array;
+  /** Remaining time to live in ms, -1 when the key has none. */
+  ttlMs: Float64Array;
+  /** Memory bytes, -1 when unknown. */
+  bytes: Float64Array;
+  type: KeyType;
+  node: string;
+}
+
 export interface ScanOptions {
   /** Glob, Redis MATCH syntax (also applied client-side by the Memcached driver). */
   match?: string;
@@ -74,6 +92,11 @@ export interface CacheDriver {
   nodes(): string[];
   /** Batches of keys. Never KEYS; never a GET to read metadata. */
   scan(options?: ScanOptions): AsyncIterable<KeyInfo[]>;
+  /**
+   * The same listing as scan() with metadata, in columns (optional: drivers whose listing is
+   * cheap per key, like Memcached's metadump, offer it for bulk output such as `cachelens keys`).
+   */
+  scanPacked?(options?: ScanOptions): AsyncIterable<PackedKeys>;
   /** Metadata of one exact key, or null when it does not exist. */
   lookup(key: Buffer): Promise<KeyInfo | null>;
   readValue(key: Buffer, range?: ValueRange): Promise<ValuePage | null>;

@@ -6,17 +6,18 @@
  */
 import { CacheLensError } from '../../errors';
 import { ActivityLedger } from '../ledger';
-import { globMatcher } from '../../glob';
+import { globRangeMatcher } from '../../glob';
 import type {
-  CacheDriver, Capabilities, DeleteResult, KeyInfo, ScanOptions, ValuePage, ValueRange,
+  CacheDriver, Capabilities, DeleteResult, KeyInfo, PackedKeys, ScanOptions, ValuePage, ValueRange,
 } from '../types';
+import { filterPacked, PackedKeysBuilder, unpackKeys } from '../packed';
 import type { HostPort } from '../url';
 import {
   TextConnection, hostPort, readGet, readLine, readMeta, readUntilEnd,
   type ConnectionSettings, type SocketTls,
 } from './connection';
 import { isTextSafe, metaKey } from './keycodec';
-import { metadump, type DumpItem } from './metadump';
+import { expiryToTtl, metadump } from './metadump';
 import { cachedump } from './cachedump';
 import { memjsServerIndex } from './placement';
 
@@ -135,28 +136,23 @@ export class MemcachedTextDriver implements CacheDriver {
   }
 
   async *scan(options: ScanOptions = {}): AsyncIterable<KeyInfo[]> {
+    for await (const batch of this.scanPacked(options)) yield unpackKeys(batch);
+  }
+
+  /** The listing in columns: what scan() yields, without an object per key until one is needed. */
+  async *scanPacked(options: ScanOptions = {}): AsyncIterable<PackedKeys> {
     if (options.type !== undefined && options.type !== 'string') return;
-    const match = globMatcher(options.match);
+    const match = globRangeMatcher(options.match);
     const batchSize = Math.max(options.count ?? 1000, 1);
     for (const node of this.servers) {
       // Remaining TTL uses the server's clock, re-read at the start of each listing.
       const stats = statsToRecord(await node.conn.send('stats\r\n', readUntilEnd, 'stats'));
       const t0 = Date.now() / 1000;
       const serverT0 = Number(stats.time) || this.serverNow(node);
-      for await (const items of this.listNode(node, batchSize, options.signal)) {
-        const nowS = serverT0 + (Date.now() / 1000 - t0);
-        const out: KeyInfo[] = [];
-        for (const item of items) {
-          if (!match(item.key)) continue;
-          out.push({
-            key: item.key,
-            type: 'string',
-            ttlMs: item.exp === -1 ? -1 : Math.max(0, Math.round((item.exp - nowS) * 1000)),
-            bytes: item.size,
-            node: node.where,
-          });
-        }
-        if (out.length > 0) yield out;
+      const serverNow = () => serverT0 + (Date.now() / 1000 - t0);
+      for await (const batch of this.listNode(node, batchSize, serverNow, options.signal)) {
+        const kept = match === null ? batch : filterPacked(batch, match);
+        if (kept.count > 0) yield kept;
       }
     }
   }
@@ -165,19 +161,23 @@ export class MemcachedTextDriver implements CacheDriver {
    * One server's items: metadump, or cachedump on old servers. A server started with the LRU
    * crawler disabled falls back to cachedump too, and is marked partial from then on.
    */
-  private async *listNode(node: ServerNode, batchSize: number, signal?: AbortSignal): AsyncGenerator<DumpItem[]> {
+  private async *listNode(node: ServerNode, batchSize: number, serverNow: () => number, signal?: AbortSignal): AsyncGenerator<PackedKeys> {
     if (node.metadump) {
       let yielded = false;
       try {
         const mode = node.hashDump ? 'hash' : 'all';
-        for await (const items of metadump(node.settings, { signal, batchSize, mode })) { yielded = true; yield items; }
+        for await (const batch of metadump(node.settings, { signal, batchSize, mode, serverNow, node: node.where })) { yielded = true; yield batch; }
         return;
       } catch (e) {
         if (yielded || !CacheLensError.is(e, 'unsupported') || !/crawler is disabled/.test(e.message)) throw e;
         node.metadump = false;
       }
     }
-    yield* cachedump(node.conn, node.where, signal);
+    for await (const items of cachedump(node.conn, node.where, signal)) {
+      const b = new PackedKeysBuilder(items.length, undefined, 'string', node.where);
+      for (const item of items) b.push(item.key, item.exp, item.size);
+      yield expiryToTtl(b.take(), serverNow());
+    }
   }
 
   /** `me` on every server (a key may sit on any of them); the first hit wins. */
@@ -213,12 +213,13 @@ export class MemcachedTextDriver implements CacheDriver {
 
   /** Servers without meta commands: find the key in a full listing (slow, but counter-free). */
   private async lookupByDump(node: ServerNode, key: Buffer): Promise<KeyInfo | null> {
-    const source = node.metadump ? metadump(node.settings, { mode: node.hashDump ? 'hash' : 'all' }) : cachedump(node.conn, node.where);
-    const nowS = this.serverNow(node);
-    for await (const items of source) {
-      const item = items.find((i) => i.key.equals(key));
-      if (item) {
-        return { key: Buffer.from(key), type: 'string', ttlMs: item.exp === -1 ? -1 : Math.max(0, Math.round((item.exp - nowS) * 1000)), bytes: item.size, node: node.where };
+    for await (const batch of this.listNode(node, 1000, () => this.serverNow(node))) {
+      for (let i = 0; i < batch.count; i++) {
+        const s = batch.offsets[i];
+        const e = batch.offsets[i + 1];
+        if (e - s === key.length && batch.keyBytes.compare(key, 0, key.length, s, e) === 0) {
+          return { key: Buffer.from(key), type: 'string', ttlMs: batch.ttlMs[i], bytes: batch.bytes[i], node: node.where };
+        }
       }
     }
     return null;

@@ -9,10 +9,8 @@ import type { CacheDriver } from '../types';
 import { describeTarget, type MemcachedConnectOptions, type TlsOptions } from '../url';
 import type { SocketTls } from './connection';
 import { connectNode, MemcachedTextDriver, type ServerNode } from './driver';
-import { MemcachedSaslDriver } from './sasl';
 
 export { MemcachedTextDriver } from './driver';
-export { MemcachedSaslDriver, SASL_LISTING_NOTE } from './sasl';
 
 const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -49,6 +47,8 @@ export async function openMemcachedDriver(opts: MemcachedConnectOptions): Promis
   const readOnly = Boolean(opts.readOnly);
   if (opts.username !== undefined || opts.password !== undefined) {
     if (opts.tls) throw new CacheLensError('usage', 'memcached SASL goes through memjs, which has no TLS: use memcached:// with SASL, or memcacheds:// without credentials');
+    // memjs loads only for SASL servers, the only ones that need the binary protocol.
+    const { MemcachedSaslDriver } = await import('./sasl');
     return MemcachedSaslDriver.open(display, opts.servers, opts.username ?? '', opts.password ?? '', timeoutMs, readOnly);
   }
   const tls = loadTls(opts.tls);

@@ -29,28 +29,26 @@ function hexValue(c: number): number {
 }
 
 /**
- * Percent-decodes bytes [start, end) of `buf` into a new Buffer (a malformed escape stays
- * literal). One allocation per key: this runs a million times per listing.
+ * Percent-decodes bytes [start, end) of `src` into `dst` at `at` (a malformed escape stays
+ * literal) and returns where the decoded key ends. `dst` needs room for `end - start` bytes.
+ * Runs a million times per listing: no allocation.
  */
-export function uriDecode(buf: Buffer, start: number, end: number): Buffer {
-  let escapes = 0;
+export function uriDecodeInto(src: Uint8Array, start: number, end: number, dst: Uint8Array, at: number): number {
+  let n = at;
   for (let i = start; i < end; i++) {
-    if (buf[i] === 0x25 && i + 2 < end && hexValue(buf[i + 1]) >= 0 && hexValue(buf[i + 2]) >= 0) { escapes++; i += 2; }
-  }
-  const out = Buffer.allocUnsafe(end - start - 2 * escapes);
-  if (escapes === 0) {
-    buf.copy(out, 0, start, end);
-    return out;
-  }
-  let n = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
+    const c = src[i];
     if (c === 0x25 && i + 2 < end) {
-      const hi = hexValue(buf[i + 1]);
-      const lo = hexValue(buf[i + 2]);
-      if (hi >= 0 && lo >= 0) { out[n++] = (hi << 4) | lo; i += 2; continue; }
+      const hi = hexValue(src[i + 1]);
+      const lo = hexValue(src[i + 2]);
+      if (hi >= 0 && lo >= 0) { dst[n++] = (hi << 4) | lo; i += 2; continue; }
     }
-    out[n++] = c;
+    dst[n++] = c;
   }
-  return out;
+  return n;
+}
+
+/** Percent-decodes bytes [start, end) of `buf` into a new Buffer (a malformed escape stays literal). */
+export function uriDecode(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe(end - start);
+  return out.subarray(0, uriDecodeInto(buf, start, end, out, 0));
 }

@@ -8,7 +8,9 @@
 import type * as net from 'node:net';
 import { CacheLensError } from '../../errors';
 import { openSocket, type ConnectionSettings } from './connection';
-import { uriDecode } from './keycodec';
+import { uriDecode, uriDecodeInto } from './keycodec';
+import { PackedKeysBuilder } from '../packed';
+import type { PackedKeys } from '../types';
 
 export interface DumpItem {
   key: Buffer;
@@ -24,6 +26,10 @@ export interface DumpOptions {
   batchSize?: number;
   /** `all` (LRU walk) or `hash` (hash table walk, >= 1.6.9). */
   mode?: 'all' | 'hash';
+  /** The server's clock in unix seconds (TTLs are `exp` minus this); default the local clock. */
+  serverNow?: () => number;
+  /** Written into every batch's `node`. */
+  node?: string;
 }
 
 /** Batches waiting for the consumer before the socket pauses, and the level where it resumes. */
@@ -75,6 +81,59 @@ export function parseDumpLine(buf: Buffer, start: number, end: number): DumpItem
   return key ? { key, exp, size } : null;
 }
 
+/**
+ * Appends one metadump line (which starts with `key=`) to a batch, with the item's absolute
+ * `exp` in the ttlMs column (converted when the batch is handed over). The usual layout,
+ * `key=K exp=E la=.. cas=.. fetch=.. cls=.. size=S`, is read in one forward pass over the key
+ * and exp and a backward one over size; any other layout goes through parseDumpLine.
+ * Returns false when the line has no key.
+ */
+export function appendDumpLine(b: PackedKeysBuilder, buf: Buffer, start: number, end: number): boolean {
+  let k = start + 4;
+  while (k < end && buf[k] !== 0x20) k++;
+  const keyEnd = k;
+  k++;
+  if (k + 4 < end && buf[k] === 0x65 && buf[k + 1] === 0x78 && buf[k + 2] === 0x70 && buf[k + 3] === 0x3d) {
+    k += 4;
+    const negative = buf[k] === 0x2d;
+    if (negative) k++;
+    const digits = k;
+    let exp = 0;
+    for (; k < end; k++) {
+      const d = buf[k] - 0x30;
+      if (d < 0 || d > 9) break;
+      exp = exp * 10 + d;
+    }
+    if (k > digits && (k === end || buf[k] === 0x20)) {
+      let size = 0;
+      let scale = 1;
+      let i = end - 1;
+      for (; i > k; i--) {
+        const d = buf[i] - 0x30;
+        if (d < 0 || d > 9) break;
+        size += d * scale;
+        scale *= 10;
+      }
+      if (i < end - 1 && i - 5 >= k && buf[i] === 0x3d && buf[i - 1] === 0x65 && buf[i - 2] === 0x7a && buf[i - 3] === 0x69 && buf[i - 4] === 0x73 && buf[i - 5] === 0x20) {
+        b.reserve(keyEnd - start - 4);
+        b.commit(uriDecodeInto(buf, start + 4, keyEnd, b.keyBytes, b.used), negative ? -exp : exp, size);
+        return true;
+      }
+    }
+  }
+  const item = parseDumpLine(buf, start, end);
+  if (item === null) return false;
+  b.push(item.key, item.exp, item.size);
+  return true;
+}
+
+/** Turns a batch's absolute expiry column (unix seconds, -1 none) into remaining ms, in place. */
+export function expiryToTtl(batch: PackedKeys, nowS: number): PackedKeys {
+  const t = batch.ttlMs;
+  for (let i = 0; i < batch.count; i++) t[i] = t[i] === -1 ? -1 : Math.max(0, Math.round((t[i] - nowS) * 1000));
+  return batch;
+}
+
 /** The crawler's refusals, as clear errors. BUSY and locked are retried by the caller. */
 export function dumpRefusal(line: string, where: string): CacheLensError | null {
   if (line.startsWith('BUSY')) return new CacheLensError('server', `memcached at ${where} is busy with another LRU crawl; try again in a moment (${line})`);
@@ -96,7 +155,7 @@ function isRetryable(e: CacheLensError): boolean {
  * Streams the items of one server in batches. BUSY / locked replies are retried for up to
  * about 3 s (another crawl usually finishes quickly), then reported.
  */
-export async function* metadump(settings: ConnectionSettings, options: DumpOptions = {}): AsyncGenerator<DumpItem[]> {
+export async function* metadump(settings: ConnectionSettings, options: DumpOptions = {}): AsyncGenerator<PackedKeys> {
   const deadline = Date.now() + 3000;
   for (let attempt = 0; ; attempt++) {
     let started = false;
@@ -110,7 +169,7 @@ export async function* metadump(settings: ConnectionSettings, options: DumpOptio
   }
 }
 
-async function* dumpOnce(settings: ConnectionSettings, options: DumpOptions, onFirstItem: () => void): AsyncGenerator<DumpItem[]> {
+async function* dumpOnce(settings: ConnectionSettings, options: DumpOptions, onFirstItem: () => void): AsyncGenerator<PackedKeys> {
   const where = `${settings.address.host}:${settings.address.port}`;
   const batchSize = options.batchSize ?? 1000;
   const signal = options.signal;
@@ -118,8 +177,10 @@ async function* dumpOnce(settings: ConnectionSettings, options: DumpOptions, onF
   const socket: net.Socket = await openSocket(settings);
 
   // Parsed batches wait here until the consumer takes them; the socket pauses when too many wait.
-  const queue: DumpItem[][] = [];
-  let current: DumpItem[] = [];
+  const queue: PackedKeys[] = [];
+  const current = new PackedKeysBuilder(batchSize, undefined, 'string', options.node ?? where);
+  const serverNow = options.serverNow ?? (() => Date.now() / 1000);
+  const handOver = () => queue.push(expiryToTtl(current.take(), serverNow()));
   let done = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -144,17 +205,15 @@ async function* dumpOnce(settings: ConnectionSettings, options: DumpOptions, onF
       let lineEnd = nl;
       if (lineEnd > pos && buf[lineEnd - 1] === 0x0d) lineEnd--;
       if (buf[pos] === 0x6b /* k */ && startsWith(buf, pos, lineEnd, KEY)) {
-        const item = parseDumpLine(buf, pos, lineEnd);
-        if (item) {
-          if (current.length === 0 && queue.length === 0) onFirstItem();
-          current.push(item);
-          if (current.length >= batchSize) { queue.push(current); current = []; }
+        const first = current.count === 0 && queue.length === 0;
+        if (appendDumpLine(current, buf, pos, lineEnd)) {
+          if (first) onFirstItem();
+          if (current.full) handOver();
         }
       } else {
         const line = buf.toString('latin1', pos, lineEnd);
         if (line === 'END') {
-          if (current.length) queue.push(current);
-          current = [];
+          if (current.count > 0) handOver();
           done = true;
           clearTimeout(timer);
           socket.destroy();
@@ -187,7 +246,7 @@ async function* dumpOnce(settings: ConnectionSettings, options: DumpOptions, onF
     for (;;) {
       if (failure) throw failure;
       if (queue.length > 0) {
-        const batch = queue.shift() as DumpItem[];
+        const batch = queue.shift() as PackedKeys;
         if (queue.length <= LOW_WATER && socket.isPaused()) { socket.resume(); armTimer(); }
         yield batch;
         continue;

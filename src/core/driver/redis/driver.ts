@@ -8,7 +8,8 @@ import type { RedisConnectOptions } from '../url';
 import type { RedisConnection } from './connect';
 import { toCacheLensError } from './errors';
 import { parseInfo } from './info';
-import { MEMORY_SAMPLES, metaScript, packKeys, unpackMeta, type KeyMeta, type MetaScript } from './lua/meta';
+import { MEMORY_SAMPLES, metaScript, unpackMeta, type KeyMeta, type MetaScript } from './lua/meta';
+import { RAW_TYPES, RawPipe, type RawMeta } from './rawPipe';
 import { keySlot } from './slot';
 import { readPage } from './values';
 
@@ -22,6 +23,20 @@ const PREFETCH = 2;
 const READ_COMMANDS = new Set(['EXISTS', 'TYPE', 'PTTL', 'SCARD', 'SSCAN', 'SISMEMBER', 'SMISMEMBER', 'HLEN', 'LLEN', 'ZCARD', 'XLEN', 'STRLEN', 'MEMORY']);
 
 type Args = Array<string | number | Buffer>;
+
+/**
+ * What a raw metadata batch did to the server's counters: TYPE is a hit (a miss when the key is
+ * gone), PTTL a hit (a miss when gone), MEMORY USAGE neither; measured on redis 7.0.15.
+ */
+function rawActivity(meta: RawMeta, n: number, mode: 'full' | 'type'): { hits: number; misses: number; commands: number } {
+  let hits = 0;
+  let misses = 0;
+  for (let i = 0; i < n; i++) {
+    if (meta.codes[i] === 0) misses++; else hits++;
+    if (mode === 'full') { if (meta.pttl[i] === -2) misses++; else hits++; }
+  }
+  return { hits, misses, commands: n * (mode === 'full' ? 3 : 1) };
+}
 
 export class RedisDriver implements CacheDriver {
   readonly kind = 'redis' as const;
@@ -94,12 +109,62 @@ export class RedisDriver implements CacheDriver {
     // filter is applied here from the metadata script's answer instead.
     const mode: 'full' | 'type' | null = withMeta ? 'full' : options.type ? 'type' : null;
     for (const node of this.masters()) {
-      yield* this.scanNode(node, count, options.match, options.type, mode, options.signal);
+      if (mode === null) yield* this.scanNode(node, count, options.match, options.signal);
+      else yield* this.scanNodeWithMeta(node, count, options.match, options.type, mode, options.signal);
     }
   }
 
-  private async *scanNode(node: Redis, count: number, match: string | undefined, type: string | undefined,
-    mode: 'full' | 'type' | null, signal: AbortSignal | undefined): AsyncIterable<KeyInfo[]> {
+  /**
+   * SCAN plus TYPE / PTTL / MEMORY USAGE for every key, over a raw pipeline of its own (see
+   * rawPipe.ts for why): the next SCAN and up to PREFETCH metadata batches stay queued on the
+   * server, so it never waits for the client.
+   */
+  private async *scanNodeWithMeta(node: Redis, count: number, match: string | undefined, type: string | undefined,
+    mode: 'full' | 'type', signal: AbortSignal | undefined): AsyncIterable<KeyInfo[]> {
+    if (this.closed) throw new CacheLensError('closed', `the connection to ${this.display} is closed`);
+    const name = this.nodeName(node);
+    const pipe = await RawPipe.open(node, (e) => toCacheLensError(e, this.conn.ctx), this.options.timeoutMs ?? 5000);
+    const quiet = <T>(p: Promise<T>): Promise<T> => { p.catch(() => undefined); return p; };
+    const scanOnce = (cursor: string) => {
+      this.ledger.record(name, { commands: 1 });
+      return quiet(pipe.scan(cursor, match, count));
+    };
+    const describe = async (keys: Buffer[]): Promise<KeyInfo[]> => {
+      const meta = await pipe.meta(keys, mode);
+      this.ledger.record(name, rawActivity(meta, keys.length, mode));
+      const batch: KeyInfo[] = [];
+      let other = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const code = meta.codes[i];
+        const t = code === 7 ? meta.otherTypes[other++] : RAW_TYPES[code];
+        // Gone before TYPE, or between TYPE and PTTL.
+        if (code === 0 || meta.pttl[i] === -2) continue;
+        if (type !== undefined && t !== type) continue;
+        batch.push({ key: keys[i], type: t, ttlMs: meta.pttl[i], bytes: meta.bytes[i], node: name });
+      }
+      return batch;
+    };
+    try {
+      const pending: Array<Promise<KeyInfo[]>> = [];
+      let scanning: Promise<[string, Buffer[]]> | null = scanOnce('0');
+      while (scanning || pending.length > 0) {
+        if (signal?.aborted) throw new CacheLensError('cancelled', 'the scan was cancelled');
+        if (scanning && pending.length < PREFETCH) {
+          const [next, keys]: [string, Buffer[]] = await scanning;
+          if (keys.length > 0) pending.push(quiet(describe(keys)));
+          scanning = next === '0' ? null : scanOnce(next);
+          continue;
+        }
+        const batch = await (pending.shift() as Promise<KeyInfo[]>);
+        if (batch.length > 0) yield batch;
+      }
+    } finally {
+      pipe.close();
+    }
+  }
+
+  /** Key names only (no metadata): SCAN, with the next SCAN on the wire while the caller works. */
+  private async *scanNode(node: Redis, count: number, match: string | undefined, signal: AbortSignal | undefined): AsyncIterable<KeyInfo[]> {
     const name = this.nodeName(node);
     // A prefetched promise may fail after the caller stopped; that must not be an unhandled rejection.
     const quiet = <T>(p: Promise<T>): Promise<T> => { p.catch(() => undefined); return p; };
@@ -111,39 +176,23 @@ export class RedisDriver implements CacheDriver {
       return quiet(this.run(() => node.callBuffer('SCAN', ...args) as Promise<[Buffer, Buffer[]]>)
         .then(([next, keys]): [string, Buffer[]] => [next.toString(), keys]));
     };
-    const describe = async (keys: Buffer[]): Promise<KeyInfo[]> => {
-      if (mode === null) return keys.map((key) => ({ key, type: 'unknown', ttlMs: -1, bytes: -1, node: name }));
-      const meta = await this.meta(node, name, keys, mode, false);
-      const batch: KeyInfo[] = [];
-      for (let i = 0; i < keys.length; i++) {
-        const m = meta[i];
-        if (m.type === 'none') continue;
-        if (type !== undefined && m.type !== type) continue;
-        batch.push({ key: keys[i], type: m.type, ttlMs: m.ttlMs, bytes: m.bytes, node: name });
-      }
-      return batch;
-    };
-    // The next SCAN and up to PREFETCH metadata calls stay on the wire while Node parses a reply
-    // and the caller works, so the server never waits for the client; memory stays bounded.
-    const pending: Array<Promise<KeyInfo[]>> = [];
     let scanning: Promise<[string, Buffer[]]> | null = scanOnce('0');
-    while (scanning || pending.length > 0) {
+    while (scanning) {
       if (signal?.aborted) throw new CacheLensError('cancelled', 'the scan was cancelled');
-      if (scanning && pending.length < PREFETCH) {
-        const [next, keys]: [string, Buffer[]] = await scanning;
-        scanning = next === '0' ? null : scanOnce(next);
-        if (keys.length > 0) pending.push(quiet(describe(keys)));
-        continue;
-      }
-      const batch = await (pending.shift() as Promise<KeyInfo[]>);
-      if (batch.length > 0) yield batch;
+      const [next, keys]: [string, Buffer[]] = await scanning;
+      scanning = next === '0' ? null : scanOnce(next);
+      if (keys.length > 0) yield keys.map((key) => ({ key, type: 'unknown', ttlMs: -1, bytes: -1, node: name }));
     }
   }
 
-  /** Type, TTL and size of `keys` in one script call; `routed` passes the single key as KEYS[1] for cluster routing. */
-  private async meta(target: Redis | Cluster, nodeName: string | null, keys: Buffer[], mode: 'full' | 'type', routed: boolean): Promise<KeyMeta[]> {
-    const args: Args = routed ? [1, keys[0], mode, MEMORY_SAMPLES, ''] : [0, mode, MEMORY_SAMPLES, packKeys(keys)];
-    const node = nodeName ?? this.nodeOfKey(keys[0]);
+  /**
+   * Type, TTL and size of one key in one script call, the key passed as KEYS[1] so that a
+   * cluster client routes it. (Listings use the raw pipeline in scanNodeWithMeta instead.)
+   */
+  private async meta(key: Buffer, mode: 'full' | 'type'): Promise<KeyMeta> {
+    const target = this.conn.client;
+    const args: Args = [1, key, mode, MEMORY_SAMPLES];
+    const node = this.nodeOfKey(key);
     const reply = await this.run(async () => {
       try {
         this.ledger.record(node, { commands: 1 });
@@ -167,17 +216,17 @@ export class RedisDriver implements CacheDriver {
       }
     }
     this.ledger.record(node, activity);
-    return out;
+    return out[0];
   }
 
   async lookup(key: Buffer): Promise<KeyInfo | null> {
-    const [m] = await this.meta(this.conn.client, null, [key], 'full', true);
+    const m = await this.meta(key, 'full');
     if (m.type === 'none') return null;
     return { key, type: m.type, ttlMs: m.ttlMs, bytes: m.bytes, node: this.nodeOfKey(key) };
   }
 
   async readValue(key: Buffer, range?: ValueRange): Promise<ValuePage | null> {
-    const [m] = await this.meta(this.conn.client, null, [key], 'type', true);
+    const m = await this.meta(key, 'type');
     if (m.type === 'none') return null;
     const { page, lookups } = await this.run(() => readPage(this.conn.client, key, m.type, range));
     this.ledger.record(this.nodeOfKey(key), { hits: lookups, commands: lookups });

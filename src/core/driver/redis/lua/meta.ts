@@ -1,37 +1,23 @@
 import { createHash } from 'node:crypto';
 
 /**
- * One round trip per SCAN batch for type, TTL and size. The keys travel packed in one ARGV
- * string (4-byte big-endian length, then the bytes, per key), not as KEYS: on a cluster every
- * key of a batch comes from one node's SCAN but from many slots, and Redis rejects declared keys
- * across slots. One packed argument instead of a thousand also halves the client's work of
- * writing and the server's of parsing. The Redis 7 flags say the script writes nothing (so it
- * also runs on replicas and under OOM) and may touch several slots of its own node. An exact
- * lookup passes its single key as KEYS[1] instead, so that a cluster client routes it.
+ * Type, TTL and size of one key in one round trip (lookup and typeOf; listings use the raw
+ * pipeline in ../rawPipe.ts, which costs the server less per key). The key is KEYS[1], so a
+ * cluster client routes the call to the key's node. The Redis 7 flags say the script writes
+ * nothing (so it also runs on replicas and under OOM).
  *
  * Measured on redis 7.0.15: TYPE and PTTL count as keyspace hits (or misses), MEMORY USAGE and a
  * plain SCAN do not. Redis offers no counter-neutral way to read a type or a TTL, so the script
- * skips PTTL and MEMORY USAGE for keys that vanished, and the driver records exactly what it
- * caused in its ActivityLedger.
+ * skips PTTL and MEMORY USAGE for a key that does not exist, and the driver records exactly what
+ * it caused in its ActivityLedger.
  *
- * ARGV: mode ('full': type, pttl, bytes; 'type': type only), MEMORY USAGE SAMPLES, packed keys.
+ * ARGV: mode ('full': type, pttl, bytes; 'type': type only), MEMORY USAGE SAMPLES.
  * Reply: { packed, names }: 17 bytes per key (type code u8, pttl f64, bytes f64, big-endian;
- * pttl -1 none, -2 gone; bytes -1 unknown), and the names of module types (code 7), in order.
- * A binary reply is parsed without allocating a Buffer per number.
+ * pttl -1 none, -2 gone; bytes -1 unknown), and the name of a module type (code 7).
  */
 const BODY = `
 local mode, samples = ARGV[1], ARGV[2]
 local keys = KEYS
-if #KEYS == 0 then
-  keys = {}
-  local blob = ARGV[3]
-  local pos, n = 1, #blob
-  while pos <= n do
-    local len = struct.unpack('>I4', blob, pos)
-    keys[#keys + 1] = string.sub(blob, pos + 4, pos + 3 + len)
-    pos = pos + 4 + len
-  end
-end
 local codes = { none = 0, string = 1, hash = 2, list = 3, set = 4, zset = 5, stream = 6 }
 local out, names = {}, {}
 for i = 1, #keys do
@@ -53,7 +39,7 @@ end
 return { table.concat(out), names }
 `;
 
-const FLAGS = '#!lua flags=no-writes,allow-cross-slot-keys\n';
+const FLAGS = '#!lua flags=no-writes\n';
 
 export interface MetaScript { lua: string; sha: string }
 
@@ -66,20 +52,6 @@ export function metaScript(redisMajor: number): MetaScript {
 /** The script's type codes, by value; 7 means "a module type, named in the reply's second part". */
 export const TYPE_CODES = ['none', 'string', 'hash', 'list', 'set', 'zset', 'stream'];
 const RECORD = 17;
-
-/** Packs keys for the script's third argument. */
-export function packKeys(keys: Buffer[]): Buffer {
-  let size = 0;
-  for (const k of keys) size += 4 + k.length;
-  const out = Buffer.allocUnsafe(size);
-  let pos = 0;
-  for (const k of keys) {
-    out.writeUInt32BE(k.length, pos);
-    k.copy(out, pos + 4);
-    pos += 4 + k.length;
-  }
-  return out;
-}
 
 export interface KeyMeta { type: string; ttlMs: number; bytes: number }
 
