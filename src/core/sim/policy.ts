@@ -42,6 +42,14 @@ export interface EvictionPolicy {
   contents(): number[];
   /** Optional observer for the step mode: called with each evicted id. */
   onEvict?: (id: number) => void;
+  /**
+   * Optional fast path the runner uses on plain chunks: replays `n` requests of `ids` (each of
+   * size 1, no TTL, no next-access, the first at request index `start`) and returns the hits.
+   * It must give exactly the hits and leave exactly the state that calling
+   * `access(ids[i], 1, start + i, Infinity, Infinity)` for each request would; with the loop
+   * inside the policy, its state lives in locals. test/unit/sim/replay-plain.test.ts checks it.
+   */
+  replayPlain?(ids: Int32Array, n: number, start: number): number;
 }
 
 export type PolicyFactory = (config: PolicyConfig) => EvictionPolicy;

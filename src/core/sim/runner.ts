@@ -159,8 +159,13 @@ const LOOP_SOURCE = `
       // The common plain trace (no sizes, clock, TTLs or future, nothing to skip): every
       // request weighs 1, so the loop only counts hits and passes constants.
       let plainHits = 0;
-      for (let i = 0; i < n; i++) {
-        if (policy.access(ids[i], 1, start + i, Infinity, Infinity)) plainHits++;
+      if (typeof policy.replayPlain === 'function') {
+        // The policy runs the whole chunk itself, its state in locals (see EvictionPolicy.replayPlain).
+        plainHits = policy.replayPlain(ids, n, start);
+      } else {
+        for (let i = 0; i < n; i++) {
+          if (policy.access(ids[i], 1, start + i, Infinity, Infinity)) plainHits++;
+        }
       }
       tally.requests += n; tally.hits += plainHits; tally.bytes += n; tally.hitBytes += plainHits;
       return;

@@ -5,73 +5,319 @@
  * above p (or at p on a B2 hit), else from T2. In object mode this is the paper's algorithm
  * step for step; with byte capacities every size is counted in bytes and p moves by the
  * object's size times the paper's step.
+ *
+ * Layout (for speed, see docs/sim-speed.md): `where` says in a single read whether an id is in
+ * T2, in T1 (and in which slot), remembered by a ghost list (a code <= -2 naming the list and
+ * the ring position) or none of these (-1). T2, where the hot objects are and nearly every hit
+ * lands, is linked through `link`, indexed by id like `where` (popular ids tend to be small, so
+ * the hot part of T2 stays in few cache lines). T1, mostly objects seen once and churned by
+ * every miss, lives in slots (`_slots.ts`): its links are in arrays as small as the cache. A
+ * ghost list is a ring of ids in arrival order, any entry removable on a ghost hit; forgetting
+ * the oldest only clears a ring slot, so an id's ghost code can be stale and is checked
+ * against the ring.
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
-import { DList, Links } from './_dlist';
-import { GhostQueue } from './_ghost';
+import { freeSlotStack, slotCount } from './_slots';
 
-const T1 = 1;
-const T2 = 2;
+/** Which list: the values `miss` and `replace` take, as before. */
 const B1 = 3;
 const B2 = 4;
+const NONE = -1;
+/** `where` for an id in T2; T1_BASE + slot for an id in T1. */
+const IN_T2 = 1;
+const T1_BASE = 2;
+
+/** One ghost list: a ring of ids (-1 for a hole), with sequence numbers head (next write) and tail (oldest). */
+class GhostRing {
+  count = 0;
+  weight = 0;
+  head = 0;
+  tail = 0;
+  readonly ring: Int32Array;
+  readonly ringWeight: Float64Array | null;
+  readonly mask: number;
+
+  constructor(maxEntries: number, bytes: boolean) {
+    let size = 16;
+    // Twice the entries leaves room for the holes ghost hits punch before the tail reaches them.
+    while (size < 2 * maxEntries + 2 && size < 1 << 30) size <<= 1;
+    this.ring = new Int32Array(size).fill(-1);
+    this.ringWeight = bytes ? new Float64Array(size) : null;
+    this.mask = size - 1;
+  }
+
+  /** Ids from newest to oldest. */
+  toArray(): number[] {
+    const out: number[] = [];
+    for (let s = this.head - 1; s >= this.tail; s--) {
+      const id = this.ring[s & this.mask];
+      if (id !== -1) out.push(id);
+    }
+    return out;
+  }
+}
 
 export class ArcPolicy extends BasePolicy {
   readonly name = 'arc';
-  private readonly links: Links;
-  /** The Links records, read directly on the hit path: [prev, next, tag, aux]. */
-  private readonly rec: Int32Array;
-  private readonly t1: DList;
-  private readonly t2: DList;
-  private readonly b1: GhostQueue;
-  private readonly b2: GhostQueue;
+  /**
+   * Per id: IN_T2, T1_BASE + its T1 slot, -2 - (2 * ringSlot + (B2 ? 1 : 0)) when a ghost
+   * (maybe stale), else NONE.
+   */
+  private readonly where: Int32Array;
+  /** T2's links, per id (link[2id]: newer, link[2id+1]: older). */
+  private readonly link: Int32Array;
+  /** T1 lives in slots: per slot its id and links (t1Link[2s]: newer, t1Link[2s+1]: older). */
+  private readonly t1Id: Int32Array;
+  private readonly t1Link: Int32Array;
+  private readonly t1Free: Int32Array;
+  private t1FreeTop: number;
+  /** T1's newest and oldest slots, T2's newest and oldest ids; -1 when empty. */
+  private t1Head = -1;
+  private t1Tail = -1;
+  private t1Count = 0;
+  private t1Weight = 0;
+  private t2Head = -1;
+  private t2Tail = -1;
+  private t2Count = 0;
+  private t2Weight = 0;
+  private readonly b1: GhostRing;
+  private readonly b2: GhostRing;
   /** Target size of T1. */
   private p = 0;
 
   constructor(config: PolicyConfig) {
     super(config);
-    const links = new Links(config.idSpace);
-    this.links = links;
-    this.rec = links.rec;
-    this.t1 = new DList(links, T1);
-    this.t2 = new DList(links, T2);
+    this.where = new Int32Array(config.idSpace).fill(NONE);
+    this.link = new Int32Array(2 * config.idSpace);
+    const slots = slotCount(config);
+    this.t1Id = new Int32Array(slots);
+    this.t1Link = new Int32Array(2 * slots);
+    this.t1Free = freeSlotStack(slots);
+    this.t1FreeTop = slots;
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
     const maxGhosts = Math.min(config.idSpace, Math.ceil(2 * config.capacity));
-    this.b1 = new GhostQueue(links, B1, maxGhosts, config.bytes);
-    this.b2 = new GhostQueue(links, B2, maxGhosts, config.bytes);
+    this.b1 = new GhostRing(maxGhosts, config.bytes);
+    this.b2 = new GhostRing(maxGhosts, config.bytes);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const tag = this.rec[4 * id + 2];
-    if (tag === T1 || tag === T2) {
+    const v = this.where[id];
+    if (v >= IN_T2) {
       const expiry = this.expiry;
       if (expiry === null || !(expiry[id] < time)) {
         // Case I: a hit moves the object to T2's MRU end.
-        if (tag === T1) {
-          const w = this.weightAt(id);
-          this.t1.remove(id, w);
-          this.t2.pushFront(id, w);
-        } else {
-          this.t2.moveToFront(id);
-        }
+        this.hit(id, v);
         return true;
       }
       this.drop(id);
       return this.miss(id, size, 0, expiresAt);
     }
-    // A ghost tag can be stale (the ghost queue forgot the id lazily): check the queue.
-    let where = tag;
-    if ((where === B1 && !this.b1.has(id)) || (where === B2 && !this.b2.has(id))) where = 0;
-    return this.miss(id, size, where, expiresAt);
+    return this.miss(id, size, this.ghostOf(id, v), expiresAt);
   }
 
   /**
-   * Cases II to IV, kept out of `access` so that the hit path stays small enough to inline
-   * into the runner's loop. `where` is B1, B2 or 0 (not cached, or just dropped as expired).
+   * The runner's plain-trace fast path (every request of size 1, no TTL): the same algorithm as
+   * `access`, with the whole loop (cases I to IV) written out on locals.
+   */
+  replayPlain(ids: Int32Array, n: number, start: number): number {
+    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.capacity < 1) {
+      let h = 0;
+      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
+      return h;
+    }
+    // Object mode: every weight is 1, so each list's weight is its count.
+    const where = this.where, link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
+    const b1 = this.b1, b2 = this.b2, b1Ring = b1.ring, b2Ring = b2.ring;
+    const c = this.capacity;
+    let t1Head = this.t1Head, t1Tail = this.t1Tail, t1Count = this.t1Count;
+    let t2Head = this.t2Head, t2Tail = this.t2Tail, t2Count = this.t2Count;
+    let used = this.used, target = this.p;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const v = where[id];
+      if (v >= IN_T2) {
+        // Case I: a hit moves the object to T2's MRU end.
+        hits++;
+        if (v === IN_T2) {
+          if (id === t2Head) continue;
+          const p = link[2 * id];
+          const x = link[2 * id + 1];
+          link[2 * p + 1] = x;
+          if (x !== -1) link[2 * x] = p;
+          else t2Tail = p;
+        } else {
+          // From T1: unlink the slot and free it.
+          const s = v - T1_BASE;
+          const p = t1Link[2 * s];
+          const x = t1Link[2 * s + 1];
+          if (p !== -1) t1Link[2 * p + 1] = x;
+          else t1Head = x;
+          if (x !== -1) t1Link[2 * x] = p;
+          else t1Tail = p;
+          this.t1Free[this.t1FreeTop++] = s;
+          t1Count--;
+          t2Count++;
+          where[id] = IN_T2;
+        }
+        link[2 * id] = -1;
+        link[2 * id + 1] = t2Head;
+        if (t2Head !== -1) link[2 * t2Head] = id;
+        else t2Tail = id;
+        t2Head = id;
+        continue;
+      }
+      // Is it a live ghost? (The code can be stale: check the ring.)
+      let ghost = 0;
+      if (v <= -2) {
+        const code = -2 - v;
+        if ((code & 1) === 0) {
+          if (b1Ring[code >> 1] === id) ghost = B1;
+        } else if (b2Ring[code >> 1] === id) {
+          ghost = B2;
+        }
+      }
+      let toT2 = 0;
+      let evict = 0;
+      if (ghost !== 0) {
+        // Cases II and III: adapt p, forget the ghost, REPLACE, admit to T2.
+        const w1 = b1.weight;
+        const w2 = b2.weight;
+        if (ghost === B1) target = Math.min(c, target + Math.max(w1 > 0 ? w2 / w1 : 1, 1));
+        else target = Math.max(0, target - Math.max(w2 > 0 ? w1 / w2 : 1, 1));
+        const g = ghost === B1 ? b1 : b2;
+        g.ring[(-2 - v) >> 1] = -1;
+        g.count--;
+        g.weight -= 1;
+        evict = used + 1 > c ? (ghost === B2 ? 2 : 1) : 0;
+        toT2 = 1;
+      } else if (t1Count + b1.weight + 1 > c) {
+        // Case IV, T1 and B1 full.
+        if (t1Count + 1 <= c) {
+          while (b1.count > 0 && t1Count + b1.weight + 1 > c) this.popOldest(b1);
+          evict = used + 1 > c ? 1 : 0;
+        } else if (used + 1 > c) {
+          // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
+          evict = 3;
+        }
+      } else {
+        while (b2.count > 0 && used + b1.weight + b2.weight + 1 > 2 * c) this.popOldest(b2);
+        evict = used + 1 > c ? 1 : 0;
+      }
+      // The T1 slot the newcomer can take: the T1 victim's, else a free one.
+      let slot = -1;
+      if (evict !== 0) {
+        // One eviction makes room (used is at most floor(c)). REPLACE, or T1's LRU when T1 alone fills the cache.
+        let fromT1: boolean;
+        if (evict === 3) {
+          fromT1 = t1Count > 0;
+        } else {
+          fromT1 = t1Count > 0 && (t1Count > target || (evict === 2 && t1Count === target));
+          if (t2Count === 0) fromT1 = true;
+        }
+        let victim: number;
+        if (fromT1) {
+          slot = t1Tail;
+          victim = t1Id[slot];
+          const p = t1Link[2 * slot];
+          if (p !== -1) t1Link[2 * p + 1] = -1;
+          else t1Head = -1;
+          t1Tail = p;
+          t1Count--;
+        } else {
+          victim = t2Tail;
+          const p = link[2 * victim];
+          if (p !== -1) link[2 * p + 1] = -1;
+          else t2Head = -1;
+          t2Tail = p;
+          t2Count--;
+        }
+        used--;
+        if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
+        else where[victim] = NONE;
+      }
+      // Admit.
+      used++;
+      if (toT2 === 1) {
+        if (slot !== -1) this.t1Free[this.t1FreeTop++] = slot;
+        where[id] = IN_T2;
+        link[2 * id] = -1;
+        link[2 * id + 1] = t2Head;
+        if (t2Head !== -1) link[2 * t2Head] = id;
+        else t2Tail = id;
+        t2Head = id;
+        t2Count++;
+      } else {
+        if (slot === -1) slot = this.t1Free[--this.t1FreeTop];
+        t1Id[slot] = id;
+        where[id] = T1_BASE + slot;
+        t1Link[2 * slot] = -1;
+        t1Link[2 * slot + 1] = t1Head;
+        if (t1Head !== -1) t1Link[2 * t1Head] = slot;
+        else t1Tail = slot;
+        t1Head = slot;
+        t1Count++;
+      }
+    }
+    this.t1Head = t1Head; this.t1Tail = t1Tail; this.t1Count = t1Count; this.t1Weight = t1Count;
+    this.t2Head = t2Head; this.t2Tail = t2Tail; this.t2Count = t2Count; this.t2Weight = t2Count;
+    this.used = used;
+    this.p = target;
+    return hits;
+  }
+
+  contents(): number[] {
+    return [...this.t1Array(), ...this.t2Array()];
+  }
+
+  /** Target size of T1 (for tests and the step mode). */
+  target(): number {
+    return this.p;
+  }
+
+  /** The four lists, newest first (for tests and the step mode). */
+  lists(): { t1: number[]; t2: number[]; b1: number[]; b2: number[] } {
+    return { t1: this.t1Array(), t2: this.t2Array(), b1: this.b1.toArray(), b2: this.b2.toArray() };
+  }
+
+  /** B1 or B2 when `v` (the id's `where`) is a live ghost entry, else 0. */
+  private ghostOf(id: number, v: number): number {
+    if (v > -2) return 0;
+    const code = -2 - v;
+    const ghost = (code & 1) === 0 ? this.b1 : this.b2;
+    return ghost.ring[code >> 1] === id ? ((code & 1) === 0 ? B1 : B2) : 0;
+  }
+
+  /** Case I on a cached id whose `where` is v. */
+  private hit(id: number, v: number): void {
+    const link = this.link;
+    if (v === IN_T2) {
+      if (id === this.t2Head) return;
+      this.unlinkT2(id);
+    } else {
+      const w = this.weights === null ? 1 : this.weights[id];
+      this.unlinkT1(v - T1_BASE);
+      this.t1Count--;
+      this.t1Weight -= w;
+      this.t2Count++;
+      this.t2Weight += w;
+      this.where[id] = IN_T2;
+    }
+    const h = this.t2Head;
+    link[2 * id] = -1;
+    link[2 * id + 1] = h;
+    if (h !== -1) link[2 * h] = id;
+    else this.t2Tail = id;
+    this.t2Head = id;
+  }
+
+  /**
+   * Cases II to IV. `where` is B1, B2 or 0 (not cached, or just dropped as expired).
    */
   private miss(id: number, size: number, where: number, expiresAt: number): boolean {
     const c = this.capacity;
-    const w = this.weightOf(size);
+    const w = this.bytes ? size : 1;
     if (w > c) {
       if (where === B1 || where === B2) this.forget(id);
       return false;
@@ -84,78 +330,183 @@ export class ArcPolicy extends BasePolicy {
       else this.p = Math.max(0, this.p - Math.max(b2 > 0 ? b1 / b2 : 1, 1) * w);
       this.forget(id);
       while (this.used + w > c) this.replace(where === B2);
-      this.admit(id, w, T2, expiresAt);
+      this.admit(id, w, 1, expiresAt);
       return false;
     }
     // Case IV: a complete miss.
-    if (this.t1.weight + this.b1.weight + w > c) {
-      if (this.t1.weight + w <= c) {
-        while (this.b1.count > 0 && this.t1.weight + this.b1.weight + w > c) this.b1.popOldest();
+    if (this.t1Weight + this.b1.weight + w > c) {
+      if (this.t1Weight + w <= c) {
+        while (this.b1.count > 0 && this.t1Weight + this.b1.weight + w > c) this.popOldest(this.b1);
         while (this.used + w > c) this.replace(false);
       } else {
         // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
         while (this.used + w > c) {
-          const victim = this.t1.count > 0 ? this.t1.tail : this.t2.tail;
+          const victim = this.t1Count > 0 ? this.t1Id[this.t1Tail] : this.t2Tail;
           this.drop(victim);
-          this.notifyEvict(victim);
+          if (this.onEvict !== undefined) this.onEvict(victim);
         }
       }
     } else {
       while (this.b2.count > 0 && this.used + this.b1.weight + this.b2.weight + w > 2 * c) {
-        this.b2.popOldest();
+        this.popOldest(this.b2);
       }
       while (this.used + w > c) this.replace(false);
     }
-    this.admit(id, w, T1, expiresAt);
+    this.admit(id, w, 0, expiresAt);
     return false;
   }
 
-  contents(): number[] {
-    return [...this.t1.toArray(), ...this.t2.toArray()];
-  }
-
-  /** Target size of T1 (for tests and the step mode). */
-  target(): number {
-    return this.p;
-  }
-
-  /** The four lists, newest first (for tests and the step mode). */
-  lists(): { t1: number[]; t2: number[]; b1: number[]; b2: number[] } {
-    return { t1: this.t1.toArray(), t2: this.t2.toArray(), b1: this.b1.toArray(), b2: this.b2.toArray() };
-  }
-
-  private admit(id: number, w: number, list: number, expiresAt: number): void {
-    this.storeWeight(id, w);
+  private admit(id: number, w: number, toT2: number, expiresAt: number): void {
+    if (this.weights !== null) this.weights[id] = w;
     this.used += w;
-    (list === T1 ? this.t1 : this.t2).pushFront(id, w);
-    this.setExpiry(id, expiresAt);
+    if (toT2 === 1) {
+      const link = this.link;
+      const h = this.t2Head;
+      this.where[id] = IN_T2;
+      link[2 * id] = -1;
+      link[2 * id + 1] = h;
+      if (h !== -1) link[2 * h] = id;
+      else this.t2Tail = id;
+      this.t2Head = id;
+      this.t2Count++;
+      this.t2Weight += w;
+    } else {
+      const t1Link = this.t1Link;
+      const s = this.t1Free[--this.t1FreeTop];
+      const h = this.t1Head;
+      this.t1Id[s] = id;
+      this.where[id] = T1_BASE + s;
+      t1Link[2 * s] = -1;
+      t1Link[2 * s + 1] = h;
+      if (h !== -1) t1Link[2 * h] = s;
+      else this.t1Tail = s;
+      this.t1Head = s;
+      this.t1Count++;
+      this.t1Weight += w;
+    }
+    if (this.expiry !== null || expiresAt !== Infinity) this.setExpiry(id, expiresAt);
   }
 
   /** The paper's REPLACE: demote T1's or T2's LRU object into the matching ghost list. */
   private replace(hitInB2: boolean): void {
-    const t1 = this.t1.weight;
+    const t1 = this.t1Weight;
     let fromT1 = t1 > 0 && (t1 > this.p || (hitInB2 && t1 === this.p));
-    if (this.t2.count === 0) fromT1 = true;
-    const list = fromT1 ? this.t1 : this.t2;
-    const ghost = fromT1 ? this.b1 : this.b2;
-    const victim = list.tail;
-    const w = this.weightAt(victim);
-    list.remove(victim, w);
-    this.used -= w;
-    ghost.push(victim, w);
-    this.notifyEvict(victim);
+    if (this.t2Count === 0) fromT1 = true;
+    const victim = fromT1 ? this.t1Id[this.t1Tail] : this.t2Tail;
+    const w = this.weights === null ? 1 : this.weights[victim];
+    this.drop(victim);
+    this.push(fromT1 ? this.b1 : this.b2, fromT1 ? 0 : 1, victim, w);
+    if (this.onEvict !== undefined) this.onEvict(victim);
   }
 
-  private forget(id: number): void {
-    if (this.links.tag(id) === B1) this.b1.remove(id);
-    else this.b2.remove(id);
+  /** Unlinks an id from T2; counts and weights are the caller's. */
+  private unlinkT2(id: number): void {
+    const link = this.link;
+    const p = link[2 * id];
+    const x = link[2 * id + 1];
+    if (p !== -1) link[2 * p + 1] = x;
+    else this.t2Head = x;
+    if (x !== -1) link[2 * x] = p;
+    else this.t2Tail = p;
   }
 
+  /** Unlinks slot s from T1 and frees it; counts and weights are the caller's. */
+  private unlinkT1(s: number): void {
+    const t1Link = this.t1Link;
+    const p = t1Link[2 * s];
+    const x = t1Link[2 * s + 1];
+    if (p !== -1) t1Link[2 * p + 1] = x;
+    else this.t1Head = x;
+    if (x !== -1) t1Link[2 * x] = p;
+    else this.t1Tail = p;
+    this.t1Free[this.t1FreeTop++] = s;
+  }
+
+  /** Removes a cached id from the cache (not into a ghost list). */
   private drop(id: number): void {
-    const w = this.weightAt(id);
-    if (this.links.tag(id) === T1) this.t1.remove(id, w);
-    else this.t2.remove(id, w);
+    const w = this.weights === null ? 1 : this.weights[id];
+    const v = this.where[id];
+    if (v === IN_T2) {
+      this.unlinkT2(id);
+      this.t2Count--;
+      this.t2Weight -= w;
+    } else {
+      this.unlinkT1(v - T1_BASE);
+      this.t1Count--;
+      this.t1Weight -= w;
+    }
+    this.where[id] = NONE;
     this.used -= w;
+  }
+
+  private t1Array(): number[] {
+    const out: number[] = [];
+    for (let s = this.t1Head; s !== -1; s = this.t1Link[2 * s + 1]) out.push(this.t1Id[s]);
+    return out;
+  }
+
+  private t2Array(): number[] {
+    const out: number[] = [];
+    for (let id = this.t2Head; id !== -1; id = this.link[2 * id + 1]) out.push(id);
+    return out;
+  }
+
+  private push(g: GhostRing, which: number, id: number, w: number): void {
+    if (g.head - g.tail > g.mask) {
+      this.compact(g, which);
+      // Still full of live entries (only possible with zero-size objects): forget the oldest.
+      if (g.head - g.tail > g.mask) this.popOldest(g);
+    }
+    const slot = g.head & g.mask;
+    g.ring[slot] = id;
+    if (g.ringWeight !== null) g.ringWeight[slot] = w;
+    this.where[id] = -2 - (2 * slot + which);
+    g.head++;
+    g.count++;
+    g.weight += w;
+  }
+
+  /** Forgets a ghost hit's id (a live entry of B1 or B2). */
+  private forget(id: number): void {
+    const code = -2 - this.where[id];
+    const g = (code & 1) === 0 ? this.b1 : this.b2;
+    const slot = code >> 1;
+    g.ring[slot] = -1;
+    this.where[id] = NONE;
+    g.count--;
+    g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
+  }
+
+  /** Forgets the oldest entry of a non-empty ghost list (its id's code goes stale). */
+  private popOldest(g: GhostRing): void {
+    const ring = g.ring;
+    const mask = g.mask;
+    while (ring[g.tail & mask] === -1) g.tail++;
+    const slot = g.tail & mask;
+    ring[slot] = -1;
+    g.tail++;
+    g.count--;
+    g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
+  }
+
+  /** Squeezes out the holes left by ghost hits; rare, since the ring is twice the entries. */
+  private compact(g: GhostRing, which: number): void {
+    const ring = g.ring;
+    const mask = g.mask;
+    let write = g.tail;
+    for (let read = g.tail; read < g.head; read++) {
+      const id = ring[read & mask];
+      if (id === -1) continue;
+      if (write !== read) {
+        const to = write & mask;
+        ring[to] = id;
+        if (g.ringWeight !== null) g.ringWeight[to] = g.ringWeight[read & mask];
+        ring[read & mask] = -1;
+        this.where[id] = -2 - (2 * to + which);
+      }
+      write++;
+    }
+    g.head = write;
   }
 }
 

@@ -65,6 +65,114 @@ export class LfuPolicy extends BasePolicy {
     return false;
   }
 
+  /**
+   * The runner's plain-trace fast path (every request of size 1, no TTL): the same algorithm as
+   * `access`, with the whole loop and all state in locals. Returns the number of hits.
+   */
+  replayPlain(ids: Int32Array, n: number, start: number): number {
+    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.capacity < 1) {
+      let h = 0;
+      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
+      return h;
+    }
+    const rec = this.rec, bFreq = this.bFreq, bFirst = this.bFirst, bLast = this.bLast, bPrev = this.bPrev, bNext = this.bNext;
+    const capacity = this.capacity;
+    let freeBucket = this.freeBucket, minBucket = this.minBucket, used = this.used;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const r = 4 * id;
+      const b = rec[r + 2];
+      let target: number;
+      let f: number;
+      if (b !== -1) {
+        hits++;
+        f = bFreq[b] + 1;
+        target = bNext[b];
+        const p = rec[r];
+        const x = rec[r + 1];
+        if (p === -1 && x === -1) {
+          // Alone in its bucket: renumber the bucket when f is free, else move and free b.
+          if (target === -1 || bFreq[target] !== f) {
+            bFreq[b] = f;
+            continue;
+          }
+          const bp = bPrev[b];
+          if (bp !== -1) bNext[bp] = target;
+          else minBucket = target;
+          bPrev[target] = bp;
+          bNext[b] = freeBucket;
+          freeBucket = b;
+        } else {
+          if (target === -1 || bFreq[target] !== f) {
+            // A new bucket for f right after b.
+            const nb = freeBucket;
+            freeBucket = bNext[nb];
+            bFreq[nb] = f;
+            bFirst[nb] = -1;
+            bLast[nb] = -1;
+            bPrev[nb] = b;
+            bNext[nb] = target;
+            bNext[b] = nb;
+            if (target !== -1) bPrev[target] = nb;
+            target = nb;
+          }
+          // Unlink from b (b keeps other members).
+          if (p !== -1) rec[4 * p + 1] = x;
+          else bFirst[b] = x;
+          if (x !== -1) rec[4 * x] = p;
+          else bLast[b] = p;
+        }
+      } else {
+        if (used + 1 > capacity) {
+          // Evict the earliest object of the least frequent bucket.
+          const mb = minBucket;
+          const victim = bFirst[mb];
+          const vx = rec[4 * victim + 1];
+          rec[4 * victim + 2] = -1;
+          if (vx !== -1) {
+            rec[4 * vx] = -1;
+            bFirst[mb] = vx;
+          } else {
+            // The bucket empties: free it.
+            const nx = bNext[mb];
+            minBucket = nx;
+            if (nx !== -1) bPrev[nx] = -1;
+            bNext[mb] = freeBucket;
+            freeBucket = mb;
+          }
+        } else {
+          used++;
+        }
+        target = minBucket;
+        if (target === -1 || bFreq[target] !== 1) {
+          const nb = freeBucket;
+          freeBucket = bNext[nb];
+          bFreq[nb] = 1;
+          bFirst[nb] = -1;
+          bLast[nb] = -1;
+          bPrev[nb] = -1;
+          bNext[nb] = target;
+          minBucket = nb;
+          if (target !== -1) bPrev[target] = nb;
+          target = nb;
+        }
+      }
+      // Append id to bucket target.
+      const last = bLast[target];
+      rec[r] = last;
+      rec[r + 1] = -1;
+      if (last !== -1) rec[4 * last + 1] = id;
+      else bFirst[target] = id;
+      bLast[target] = id;
+      rec[r + 2] = target;
+    }
+    this.freeBucket = freeBucket;
+    this.minBucket = minBucket;
+    this.used = used;
+    return hits;
+  }
+
   /** Frequency of a cached id (0 if not cached); for tests and the step mode. */
   frequency(id: number): number {
     const b = this.rec[4 * id + 2];
@@ -82,6 +190,12 @@ export class LfuPolicy extends BasePolicy {
   private promote(id: number, b: number): void {
     const f = this.bFreq[b] + 1;
     let target = this.bNext[b];
+    if (this.bFirst[b] === id && this.bLast[b] === id && (target === -1 || this.bFreq[target] !== f)) {
+      // The object is alone in its bucket and no bucket holds f yet: moving it to a new bucket
+      // for f in b's place and freeing b is the same as renumbering b.
+      this.bFreq[b] = f;
+      return;
+    }
     if (target === -1 || this.bFreq[target] !== f) target = this.newBucket(f, b, target);
     this.unlink(id, b);
     this.append(id, target);

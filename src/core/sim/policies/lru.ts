@@ -3,6 +3,11 @@
  * moves the object to the head, eviction takes the tail. The list operations are written out
  * here rather than going through DList because LRU is the baseline every benchmark runs first
  * and the hit path is only a handful of array writes.
+ *
+ * The links are indexed by id (not by slot as in FIFO and SIEVE): a hit touches the links of
+ * the object and of its neighbours, and ids that are popular tend to be small (dense ids are
+ * handed out in order of first appearance), so id-indexed links keep the hot part of the list
+ * in few cache lines. See docs/sim-speed.md.
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
@@ -59,6 +64,55 @@ export class LruPolicy extends BasePolicy {
     this.used += w;
     this.setExpiry(id, expiresAt);
     return false;
+  }
+
+  /**
+   * The runner's plain-trace fast path (every request of size 1, no TTL): the same algorithm as
+   * `access`, with the whole loop and all state in locals. Returns the number of hits.
+   */
+  replayPlain(ids: Int32Array, n: number, start: number): number {
+    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.capacity < 1) {
+      let h = 0;
+      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
+      return h;
+    }
+    const link = this.link;
+    const capacity = this.capacity;
+    let head = this.head, tail = this.tail, used = this.used;
+    let hits = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      const p = link[2 * id];
+      if (p !== ABSENT) {
+        hits++;
+        if (p === -1) continue;
+        // Unlink (id is not the head, so p exists).
+        const x = link[2 * id + 1];
+        link[2 * p + 1] = x;
+        if (x !== -1) link[2 * x] = p;
+        else tail = p;
+      } else if (used + 1 > capacity) {
+        // Evict the tail (used stays the same).
+        const victim = tail;
+        const vp = link[2 * victim];
+        tail = vp;
+        if (vp !== -1) link[2 * vp + 1] = -1;
+        else head = -1;
+        link[2 * victim] = ABSENT;
+      } else {
+        used++;
+      }
+      // Link id at the head.
+      link[2 * id] = -1;
+      link[2 * id + 1] = head;
+      if (head !== -1) link[2 * head] = id;
+      else tail = id;
+      head = id;
+    }
+    this.head = head;
+    this.tail = tail;
+    this.used = used;
+    return hits;
   }
 
   contents(): number[] {
