@@ -17,8 +17,8 @@ export const DEFAULT_SCAN_COUNT = 1000;
 /** Keys per UNLINK command, and commands per pipelined round trip. */
 const UNLINK_KEYS = 500;
 const PIPELINE_COMMANDS = 20;
-/** Metadata calls a scan keeps in flight per node. */
-const PREFETCH = 2;
+/** Metadata batches a scan keeps queued per node (the server always has the next one waiting). */
+const PREFETCH = 4;
 /** Commands `command()` and `perKey()` send without the read-only check; any other is treated as a write. */
 const READ_COMMANDS = new Set(['EXISTS', 'TYPE', 'PTTL', 'SCARD', 'SSCAN', 'SISMEMBER', 'SMISMEMBER', 'HLEN', 'LLEN', 'ZCARD', 'XLEN', 'STRLEN', 'MEMORY']);
 
@@ -151,8 +151,11 @@ export class RedisDriver implements CacheDriver {
         if (signal?.aborted) throw new CacheLensError('cancelled', 'the scan was cancelled');
         if (scanning && pending.length < PREFETCH) {
           const [next, keys]: [string, Buffer[]] = await scanning;
-          if (keys.length > 0) pending.push(quiet(describe(keys)));
+          // The next SCAN goes out before this batch's metadata: one connection answers in
+          // order, so its reply then comes back while the server works on the metadata, and
+          // the next batch's metadata is queued before the server runs out of work.
           scanning = next === '0' ? null : scanOnce(next);
+          if (keys.length > 0) pending.push(quiet(describe(keys)));
           continue;
         }
         const batch = await (pending.shift() as Promise<KeyInfo[]>);
