@@ -86,6 +86,7 @@ export async function runJobs(trace: PreparedTrace, jobs: SimJob[], options: Run
   const total = info.requests * (trace.held ? jobs.length : 1);
   let done = 0;
   const tallies = jobs.map((): Tally => ({ requests: 0, hits: 0, bytes: 0, hitBytes: 0, seconds: 0 }));
+  const future = jobs.map((job) => findPolicy(job.policy)?.needsFuture === true);
   const names: string[] = [];
   if (trace.held) {
     for (let j = 0; j < jobs.length; j++) {
@@ -94,7 +95,7 @@ export async function runJobs(trace: PreparedTrace, jobs: SimJob[], options: Run
       const loop = loopFor(policy);
       for (const chunk of trace.held) {
         const t0 = performance.now();
-        loop(policy, chunk, warmup, tallies[j]);
+        loop(policy, chunk, warmup, tallies[j], future[j]);
         tallies[j].seconds += (performance.now() - t0) / 1000;
         done += chunk.length;
         options.onProgress?.(done, total);
@@ -108,7 +109,7 @@ export async function runJobs(trace: PreparedTrace, jobs: SimJob[], options: Run
     for (const chunk of trace.chunks()) {
       for (let j = 0; j < jobs.length; j++) {
         const t0 = performance.now();
-        loops[j](policies[j], chunk, warmup, tallies[j]);
+        loops[j](policies[j], chunk, warmup, tallies[j], future[j]);
         tallies[j].seconds += (performance.now() - t0) / 1000;
       }
       done += chunk.length;
@@ -144,7 +145,11 @@ function toResult(policy: string, size: number, t: Tally, replayed: number): Sim
   };
 }
 
-type Loop = (policy: EvictionPolicy, chunk: TraceChunk, warmup: number, tally: Tally) => void;
+/**
+ * `useNext`: the policy reads next-access indices (OPT). Every other policy ignores them, so a
+ * trace prepared with them for OPT's sake still takes the plain fast path for the others.
+ */
+type Loop = (policy: EvictionPolicy, chunk: TraceChunk, warmup: number, tally: Tally, useNext: boolean) => void;
 
 /**
  * The hot loop, compiled once per policy class. A single shared loop would see every policy at
@@ -152,8 +157,8 @@ type Loop = (policy: EvictionPolicy, chunk: TraceChunk, warmup: number, tally: T
  * each call site monomorphic (worth up to 2x on the fast policies).
  */
 const LOOP_SOURCE = `
-  return function replay(policy, chunk, warmup, tally) {
-    const ids = chunk.ids, sizes = chunk.sizes, times = chunk.times, exp = chunk.expiresAt, next = chunk.next;
+  return function replay(policy, chunk, warmup, tally, useNext) {
+    const ids = chunk.ids, sizes = chunk.sizes, times = chunk.times, exp = chunk.expiresAt, next = useNext ? chunk.next : null;
     const start = chunk.start, n = chunk.length;
     if (sizes === null && times === null && exp === null && next === null && start >= warmup) {
       // The common plain trace (no sizes, clock, TTLs or future, nothing to skip): every
