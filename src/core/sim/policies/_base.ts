@@ -63,6 +63,22 @@ export abstract class BasePolicy implements EvictionPolicy {
     return this.expiry !== null && this.expiry[id] < time;
   }
 
+  /**
+   * True when a plain chunk may take a policy's own `replayPlain` loop: object mode, no TTL seen
+   * yet, no eviction observer, room for at least one object. Otherwise replayPlain falls back
+   * to replayByAccess.
+   */
+  protected plainReplayable(): boolean {
+    return this.expiry === null && this.weights === null && this.onEvict === undefined && this.capacity >= 1;
+  }
+
+  /** replayPlain's general fallback: the same requests through `access`, one by one. */
+  protected replayByAccess(ids: Int32Array, n: number, start: number): number {
+    let hits = 0;
+    for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity, Infinity)) hits++;
+    return hits;
+  }
+
   protected notifyEvict(id: number): void {
     if (this.onEvict !== undefined) this.onEvict(id);
   }

@@ -121,11 +121,7 @@ export class ArcPolicy extends BasePolicy {
    * `access`, with the whole loop (cases I to IV) written out on locals.
    */
   replayPlain(ids: Int32Array, n: number, start: number): number {
-    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.capacity < 1) {
-      let h = 0;
-      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
-      return h;
-    }
+    if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     // Object mode: every weight is 1, so each list's weight is its count.
     const where = this.where, link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
     const b1 = this.b1, b2 = this.b2, b1Ring = b1.ring, b2Ring = b2.ring;

@@ -74,11 +74,7 @@ export class SievePolicy extends BasePolicy {
    * `access`, with the whole loop and all state in locals. Returns the number of hits.
    */
   replayPlain(ids: Int32Array, n: number, start: number): number {
-    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.capacity < 1) {
-      let h = 0;
-      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
-      return h;
-    }
+    if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     const state = this.state, idAt = this.idAt, prev = this.prev, next = this.next;
     const capacity = this.capacity;
     let head = this.head, tail = this.tail, hand = this.hand, used = this.used;

@@ -90,11 +90,7 @@ export class WTinyLfuPolicy extends BasePolicy {
    * eviction written out on locals (in object mode each list's weight is its count).
    */
   replayPlain(ids: Int32Array, n: number, start: number): number {
-    if (this.expiry !== null || this.weights !== null || this.onEvict !== undefined || this.door !== null || this.capacity < 1) {
-      let h = 0;
-      for (let i = 0; i < n; i++) if (this.access(ids[i], 1, start + i, Infinity)) h++;
-      return h;
-    }
+    if (!this.plainReplayable() || this.door !== null) return this.replayByAccess(ids, n, start);
     const tag = this.links.tag, link = this.links.link, sk = this.sketch, blockMask = this.blockMask, sampleSize = this.sampleSize;
     const windowCap = this.windowCap, mainCap = this.mainCap, protectedCap = this.protectedCap;
     const window = this.window, probation = this.probation, protect = this.protect;
