@@ -7,9 +7,13 @@
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import { freePort } from './ports';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+
+/** Re-exported: tests take every server helper from here. */
+export { freePort };
 
 const started = new Set<ChildProcess>();
 function killAll(): void {
@@ -31,18 +35,6 @@ export function requireBinary(name: string): string {
   throw new Error(`${name} is not installed: run \`npm test\` (it installs it as root) or \`apt-get install ${name === 'memcached' ? 'memcached' : name === 'saslpasswd2' ? 'sasl2-bin' : 'redis-server'}\``);
 }
 
-/** A free TCP port on 127.0.0.1 (bound, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function tempDir(prefix: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `cachelens-${prefix}-`));

@@ -4,7 +4,7 @@ import { ActivityLedger } from '../ledger';
 import type {
   CacheDriver, Capabilities, DeleteResult, KeyInfo, ScanOptions, ValuePage, ValueRange,
 } from '../types';
-import type { RedisConnectOptions } from '../url';
+import { DEFAULT_TIMEOUT_MS, type RedisConnectOptions } from '../url';
 import type { RedisConnection } from './connect';
 import { toCacheLensError } from './errors';
 import { parseInfo } from './info';
@@ -123,7 +123,7 @@ export class RedisDriver implements CacheDriver {
     mode: 'full' | 'type', signal: AbortSignal | undefined): AsyncIterable<KeyInfo[]> {
     if (this.closed) throw new CacheLensError('closed', `the connection to ${this.display} is closed`);
     const name = this.nodeName(node);
-    const pipe = await RawPipe.open(node, (e) => toCacheLensError(e, this.conn.ctx), this.options.timeoutMs ?? 5000);
+    const pipe = await RawPipe.open(node, (e) => toCacheLensError(e, this.conn.ctx), this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const quiet = <T>(p: Promise<T>): Promise<T> => { p.catch(() => undefined); return p; };
     const scanOnce = (cursor: string) => {
       this.ledger.record(name, { commands: 1 });

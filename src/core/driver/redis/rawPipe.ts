@@ -72,13 +72,9 @@ function typeCode(buf: Buffer, s: number, e: number): number {
   return len === 4 && buf[s] === 0x6e && buf[s + 1] === 0x6f && buf[s + 2] === 0x6e && buf[s + 3] === 0x65 ? 0 : 7;
 }
 
-function decimal(n: number): string {
-  return String(n);
-}
-
 /** RESP bulk-string header for a length: `$<n>\r\n`. */
 function bulkHeader(n: number): string {
-  return `$${decimal(n)}\r\n`;
+  return `$${n}\r\n`;
 }
 
 export class RawPipe {
@@ -125,7 +121,7 @@ export class RawPipe {
   scan(cursor: string, match: string | undefined, count: number): Promise<[string, Buffer[]]> {
     const args: Array<string | Buffer> = ['SCAN', cursor];
     if (match !== undefined) args.push('MATCH', Buffer.from(match, 'utf8'));
-    args.push('COUNT', decimal(count));
+    args.push('COUNT', String(count));
     let result: [string, Buffer[]] = ['0', []];
     return this.send(encode(args), (buf, pos, self) => {
       const r = parseScan(buf, pos, this.explain);
