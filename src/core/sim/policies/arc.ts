@@ -12,9 +12,12 @@
  * lands, is linked through `link`, indexed by id like `where` (popular ids tend to be small, so
  * the hot part of T2 stays in few cache lines). T1, mostly objects seen once and churned by
  * every miss, lives in slots (`_slots.ts`): its links are in arrays as small as the cache. A
- * ghost list is a ring of ids in arrival order, any entry removable on a ghost hit; forgetting
- * the oldest only clears a ring slot, so an id's ghost code can be stale and is checked
- * against the ring.
+ * ghost list is a ring of ids in arrival order, any entry removable on a ghost hit. An id's
+ * ghost code holds the sequence number its entry got when pushed (the ring slot is that number
+ * masked); forgetting the oldest entries only advances the list's tail, so a code is live
+ * exactly when its sequence number is at or past the tail: a ghost check is one comparison
+ * with a number in a register, not a read of the ring. (An entry removed by a ghost hit always
+ * gets its id's `where` rewritten, so no code points at a hole.)
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
@@ -27,8 +30,16 @@ const NONE = -1;
 /** `where` for an id in T2; T1_BASE + slot for an id in T1. */
 const IN_T2 = 1;
 const T1_BASE = 2;
+/** Requests whose states replayPlain reads ahead in one go (see the pre-pass there). */
+const PREFETCH_BLOCK = 64;
 
-/** One ghost list: a ring of ids (-1 for a hole), with sequence numbers head (next write) and tail (oldest). */
+/** Ghost codes hold 2 * sequence + list in an int32, so sequence numbers are rebased before they pass this. */
+const SEQ_LIMIT = 2 ** 30 - 2;
+
+/**
+ * One ghost list: a ring of ids (-1 for a hole), with sequence numbers head (next write) and
+ * tail (oldest entry still remembered); the entry with sequence number s is in slot s & mask.
+ */
 class GhostRing {
   count = 0;
   weight = 0;
@@ -37,14 +48,18 @@ class GhostRing {
   readonly ring: Int32Array;
   readonly ringWeight: Float64Array | null;
   readonly mask: number;
+  /** When head reaches this, the sequence numbers are rebased (see ArcPolicy.rebase). */
+  readonly seqLimit: number;
 
-  constructor(maxEntries: number, bytes: boolean) {
+  constructor(maxEntries: number, bytes: boolean, seqLimit: number) {
     let size = 16;
     // Twice the entries leaves room for the holes ghost hits punch before the tail reaches them.
-    while (size < 2 * maxEntries + 2 && size < 1 << 30) size <<= 1;
+    while (size < 2 * maxEntries + 2 && size < 1 << 28) size <<= 1;
     this.ring = new Int32Array(size).fill(-1);
     this.ringWeight = bytes ? new Float64Array(size) : null;
     this.mask = size - 1;
+    // A rebase leaves head below twice the ring's size; the limit must stay above that.
+    this.seqLimit = Math.max(seqLimit, 4 * size);
   }
 
   /** Ids from newest to oldest. */
@@ -59,10 +74,15 @@ class GhostRing {
 }
 
 export class ArcPolicy extends BasePolicy {
+  /**
+   * The sequence number at which a ghost list's numbers are rebased. Only tests lower it, to
+   * reach the rebase on short traces; set it before constructing the policy.
+   */
+  static seqLimit = SEQ_LIMIT;
   readonly name = 'arc';
   /**
-   * Per id: IN_T2, T1_BASE + its T1 slot, -2 - (2 * ringSlot + (B2 ? 1 : 0)) when a ghost
-   * (maybe stale), else NONE.
+   * Per id: IN_T2, T1_BASE + its T1 slot, -2 - (2 * seq + (B2 ? 1 : 0)) when a ghost (live
+   * while seq >= that list's tail, stale after), else NONE.
    */
   private readonly where: Int32Array;
   /** T2's links, per id (link[2id]: newer, link[2id+1]: older). */
@@ -85,6 +105,8 @@ export class ArcPolicy extends BasePolicy {
   private readonly b2: GhostRing;
   /** Target size of T1. */
   private p = 0;
+  /** Where replayPlain's pre-pass leaves the OR of the states it touched, so the loads are not optimised away. */
+  private touched = 0;
 
   constructor(config: PolicyConfig) {
     super(config);
@@ -97,8 +119,8 @@ export class ArcPolicy extends BasePolicy {
     this.t1FreeTop = slots;
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
     const maxGhosts = Math.min(config.idSpace, Math.ceil(2 * config.capacity));
-    this.b1 = new GhostRing(maxGhosts, config.bytes);
-    this.b2 = new GhostRing(maxGhosts, config.bytes);
+    this.b1 = new GhostRing(maxGhosts, config.bytes, Math.min(ArcPolicy.seqLimit, SEQ_LIMIT));
+    this.b2 = new GhostRing(maxGhosts, config.bytes, Math.min(ArcPolicy.seqLimit, SEQ_LIMIT));
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
@@ -124,138 +146,147 @@ export class ArcPolicy extends BasePolicy {
     if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     // Object mode: every weight is 1, so each list's weight is its count.
     const where = this.where, link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
-    const b1 = this.b1, b2 = this.b2, b1Ring = b1.ring, b2Ring = b2.ring;
+    const b1 = this.b1, b2 = this.b2;
     const c = this.capacity;
     let t1Head = this.t1Head, t1Tail = this.t1Tail, t1Count = this.t1Count;
     let t2Head = this.t2Head, t2Tail = this.t2Tail, t2Count = this.t2Count;
     let used = this.used, target = this.p;
     let hits = 0;
-    for (let i = 0; i < n; i++) {
-      const id = ids[i];
-      const v = where[id];
-      if (v >= IN_T2) {
-        // Case I: a hit moves the object to T2's MRU end.
-        hits++;
-        if (v === IN_T2) {
-          if (id === t2Head) continue;
-          const p = link[2 * id];
-          const x = link[2 * id + 1];
-          link[2 * p + 1] = x;
-          if (x !== -1) link[2 * x] = p;
-          else t2Tail = p;
+    let touched = 0;
+    for (let blockStart = 0; blockStart < n; blockStart += PREFETCH_BLOCK) {
+      const blockEnd = Math.min(n, blockStart + PREFETCH_BLOCK);
+      // Read the block's states first: a miss's read of a cold id's state is the largest single
+      // cost, and these loads do not depend on each other, so the CPU overlaps them; the loop
+      // below then finds the lines in cache (its own reads see every change it makes).
+      for (let j = blockStart; j < blockEnd; j++) touched |= where[ids[j]];
+      for (let i = blockStart; i < blockEnd; i++) {
+        const id = ids[i];
+        const v = where[id];
+        if (v >= IN_T2) {
+          // Case I: a hit moves the object to T2's MRU end.
+          hits++;
+          if (v === IN_T2) {
+            if (id === t2Head) continue;
+            const p = link[2 * id];
+            const x = link[2 * id + 1];
+            link[2 * p + 1] = x;
+            if (x !== -1) link[2 * x] = p;
+            else t2Tail = p;
+          } else {
+            // From T1: unlink the slot and free it.
+            const s = v - T1_BASE;
+            const p = t1Link[2 * s];
+            const x = t1Link[2 * s + 1];
+            if (p !== -1) t1Link[2 * p + 1] = x;
+            else t1Head = x;
+            if (x !== -1) t1Link[2 * x] = p;
+            else t1Tail = p;
+            this.t1Free[this.t1FreeTop++] = s;
+            t1Count--;
+            t2Count++;
+            where[id] = IN_T2;
+          }
+          link[2 * id] = -1;
+          link[2 * id + 1] = t2Head;
+          if (t2Head !== -1) link[2 * t2Head] = id;
+          else t2Tail = id;
+          t2Head = id;
+          continue;
+        }
+        // Is it a live ghost? (The code can be stale: compare its sequence number with the tail.)
+        let ghost = 0;
+        if (v <= -2) {
+          const code = -2 - v;
+          if ((code & 1) === 0) {
+            if (code >> 1 >= b1.tail) ghost = B1;
+          } else if (code >> 1 >= b2.tail) {
+            ghost = B2;
+          }
+        }
+        let toT2 = 0;
+        let evict = 0;
+        if (ghost !== 0) {
+          // Cases II and III: adapt p, forget the ghost, REPLACE, admit to T2.
+          const w1 = b1.weight;
+          const w2 = b2.weight;
+          if (ghost === B1) target = Math.min(c, target + Math.max(w1 > 0 ? w2 / w1 : 1, 1));
+          else target = Math.max(0, target - Math.max(w2 > 0 ? w1 / w2 : 1, 1));
+          const g = ghost === B1 ? b1 : b2;
+          g.ring[((-2 - v) >> 1) & g.mask] = -1;
+          g.count--;
+          g.weight -= 1;
+          evict = used + 1 > c ? (ghost === B2 ? 2 : 1) : 0;
+          toT2 = 1;
+        } else if (t1Count + b1.weight + 1 > c) {
+          // Case IV, T1 and B1 full.
+          if (t1Count + 1 <= c) {
+            while (b1.count > 0 && t1Count + b1.weight + 1 > c) this.popOldest(b1);
+            evict = used + 1 > c ? 1 : 0;
+          } else if (used + 1 > c) {
+            // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
+            evict = 3;
+          }
         } else {
-          // From T1: unlink the slot and free it.
-          const s = v - T1_BASE;
-          const p = t1Link[2 * s];
-          const x = t1Link[2 * s + 1];
-          if (p !== -1) t1Link[2 * p + 1] = x;
-          else t1Head = x;
-          if (x !== -1) t1Link[2 * x] = p;
-          else t1Tail = p;
-          this.t1Free[this.t1FreeTop++] = s;
-          t1Count--;
-          t2Count++;
-          where[id] = IN_T2;
-        }
-        link[2 * id] = -1;
-        link[2 * id + 1] = t2Head;
-        if (t2Head !== -1) link[2 * t2Head] = id;
-        else t2Tail = id;
-        t2Head = id;
-        continue;
-      }
-      // Is it a live ghost? (The code can be stale: check the ring.)
-      let ghost = 0;
-      if (v <= -2) {
-        const code = -2 - v;
-        if ((code & 1) === 0) {
-          if (b1Ring[code >> 1] === id) ghost = B1;
-        } else if (b2Ring[code >> 1] === id) {
-          ghost = B2;
-        }
-      }
-      let toT2 = 0;
-      let evict = 0;
-      if (ghost !== 0) {
-        // Cases II and III: adapt p, forget the ghost, REPLACE, admit to T2.
-        const w1 = b1.weight;
-        const w2 = b2.weight;
-        if (ghost === B1) target = Math.min(c, target + Math.max(w1 > 0 ? w2 / w1 : 1, 1));
-        else target = Math.max(0, target - Math.max(w2 > 0 ? w1 / w2 : 1, 1));
-        const g = ghost === B1 ? b1 : b2;
-        g.ring[(-2 - v) >> 1] = -1;
-        g.count--;
-        g.weight -= 1;
-        evict = used + 1 > c ? (ghost === B2 ? 2 : 1) : 0;
-        toT2 = 1;
-      } else if (t1Count + b1.weight + 1 > c) {
-        // Case IV, T1 and B1 full.
-        if (t1Count + 1 <= c) {
-          while (b1.count > 0 && t1Count + b1.weight + 1 > c) this.popOldest(b1);
+          while (b2.count > 0 && used + b1.weight + b2.weight + 1 > 2 * c) this.popOldest(b2);
           evict = used + 1 > c ? 1 : 0;
-        } else if (used + 1 > c) {
-          // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
-          evict = 3;
         }
-      } else {
-        while (b2.count > 0 && used + b1.weight + b2.weight + 1 > 2 * c) this.popOldest(b2);
-        evict = used + 1 > c ? 1 : 0;
-      }
-      // The T1 slot the newcomer can take: the T1 victim's, else a free one.
-      let slot = -1;
-      if (evict !== 0) {
-        // One eviction makes room (used is at most floor(c)). REPLACE, or T1's LRU when T1 alone fills the cache.
-        let fromT1: boolean;
-        if (evict === 3) {
-          fromT1 = t1Count > 0;
+        // The T1 slot the newcomer can take: the T1 victim's, else a free one.
+        let slot = -1;
+        if (evict !== 0) {
+          // One eviction makes room (used is at most floor(c)). REPLACE, or T1's LRU when T1 alone fills the cache.
+          let fromT1: boolean;
+          if (evict === 3) {
+            fromT1 = t1Count > 0;
+          } else {
+            fromT1 = t1Count > 0 && (t1Count > target || (evict === 2 && t1Count === target));
+            if (t2Count === 0) fromT1 = true;
+          }
+          let victim: number;
+          if (fromT1) {
+            slot = t1Tail;
+            victim = t1Id[slot];
+            const p = t1Link[2 * slot];
+            if (p !== -1) t1Link[2 * p + 1] = -1;
+            else t1Head = -1;
+            t1Tail = p;
+            t1Count--;
+          } else {
+            victim = t2Tail;
+            const p = link[2 * victim];
+            if (p !== -1) link[2 * p + 1] = -1;
+            else t2Head = -1;
+            t2Tail = p;
+            t2Count--;
+          }
+          used--;
+          if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
+          else where[victim] = NONE;
+        }
+        // Admit.
+        used++;
+        if (toT2 === 1) {
+          if (slot !== -1) this.t1Free[this.t1FreeTop++] = slot;
+          where[id] = IN_T2;
+          link[2 * id] = -1;
+          link[2 * id + 1] = t2Head;
+          if (t2Head !== -1) link[2 * t2Head] = id;
+          else t2Tail = id;
+          t2Head = id;
+          t2Count++;
         } else {
-          fromT1 = t1Count > 0 && (t1Count > target || (evict === 2 && t1Count === target));
-          if (t2Count === 0) fromT1 = true;
+          if (slot === -1) slot = this.t1Free[--this.t1FreeTop];
+          t1Id[slot] = id;
+          where[id] = T1_BASE + slot;
+          t1Link[2 * slot] = -1;
+          t1Link[2 * slot + 1] = t1Head;
+          if (t1Head !== -1) t1Link[2 * t1Head] = slot;
+          else t1Tail = slot;
+          t1Head = slot;
+          t1Count++;
         }
-        let victim: number;
-        if (fromT1) {
-          slot = t1Tail;
-          victim = t1Id[slot];
-          const p = t1Link[2 * slot];
-          if (p !== -1) t1Link[2 * p + 1] = -1;
-          else t1Head = -1;
-          t1Tail = p;
-          t1Count--;
-        } else {
-          victim = t2Tail;
-          const p = link[2 * victim];
-          if (p !== -1) link[2 * p + 1] = -1;
-          else t2Head = -1;
-          t2Tail = p;
-          t2Count--;
-        }
-        used--;
-        if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
-        else where[victim] = NONE;
-      }
-      // Admit.
-      used++;
-      if (toT2 === 1) {
-        if (slot !== -1) this.t1Free[this.t1FreeTop++] = slot;
-        where[id] = IN_T2;
-        link[2 * id] = -1;
-        link[2 * id + 1] = t2Head;
-        if (t2Head !== -1) link[2 * t2Head] = id;
-        else t2Tail = id;
-        t2Head = id;
-        t2Count++;
-      } else {
-        if (slot === -1) slot = this.t1Free[--this.t1FreeTop];
-        t1Id[slot] = id;
-        where[id] = T1_BASE + slot;
-        t1Link[2 * slot] = -1;
-        t1Link[2 * slot + 1] = t1Head;
-        if (t1Head !== -1) t1Link[2 * t1Head] = slot;
-        else t1Tail = slot;
-        t1Head = slot;
-        t1Count++;
       }
     }
+    this.touched = touched;
     this.t1Head = t1Head; this.t1Tail = t1Tail; this.t1Count = t1Count; this.t1Weight = t1Count;
     this.t2Head = t2Head; this.t2Tail = t2Tail; this.t2Count = t2Count; this.t2Weight = t2Count;
     this.used = used;
@@ -282,7 +313,7 @@ export class ArcPolicy extends BasePolicy {
     if (v > -2) return 0;
     const code = -2 - v;
     const ghost = (code & 1) === 0 ? this.b1 : this.b2;
-    return ghost.ring[code >> 1] === id ? ((code & 1) === 0 ? B1 : B2) : 0;
+    return code >> 1 >= ghost.tail ? ((code & 1) === 0 ? B1 : B2) : 0;
   }
 
   /** Case I on a cached id whose `where` is v. */
@@ -453,10 +484,11 @@ export class ArcPolicy extends BasePolicy {
       // Still full of live entries (only possible with zero-size objects): forget the oldest.
       if (g.head - g.tail > g.mask) this.popOldest(g);
     }
+    if (g.head >= g.seqLimit) this.rebase(g, which);
     const slot = g.head & g.mask;
     g.ring[slot] = id;
     if (g.ringWeight !== null) g.ringWeight[slot] = w;
-    this.where[id] = -2 - (2 * slot + which);
+    this.where[id] = -2 - (2 * g.head + which);
     g.head++;
     g.count++;
     g.weight += w;
@@ -466,7 +498,7 @@ export class ArcPolicy extends BasePolicy {
   private forget(id: number): void {
     const code = -2 - this.where[id];
     const g = (code & 1) === 0 ? this.b1 : this.b2;
-    const slot = code >> 1;
+    const slot = (code >> 1) & g.mask;
     g.ring[slot] = -1;
     this.where[id] = NONE;
     g.count--;
@@ -498,11 +530,32 @@ export class ArcPolicy extends BasePolicy {
         ring[to] = id;
         if (g.ringWeight !== null) g.ringWeight[to] = g.ringWeight[read & mask];
         ring[read & mask] = -1;
-        this.where[id] = -2 - (2 * to + which);
+        this.where[id] = -2 - (2 * write + which);
       }
       write++;
     }
     g.head = write;
+  }
+
+  /**
+   * Lowers a ghost list's sequence numbers by a multiple of the ring's size (so every entry keeps
+   * its slot) before they outgrow an int32 code. Stale codes of this list would look live again
+   * after the shift, so one pass over `where` clears them and shifts the live ones. Runs once
+   * per about a billion evictions into the list.
+   */
+  private rebase(g: GhostRing, which: number): void {
+    const shift = g.tail - (g.tail & g.mask);
+    const where = this.where;
+    for (let id = 0; id < where.length; id++) {
+      const v = where[id];
+      if (v > -2) continue;
+      const code = -2 - v;
+      if ((code & 1) !== which) continue;
+      const seq = code >> 1;
+      where[id] = seq >= g.tail ? -2 - (2 * (seq - shift) + which) : NONE;
+    }
+    g.tail -= shift;
+    g.head -= shift;
   }
 }
 
