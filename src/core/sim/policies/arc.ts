@@ -6,35 +6,38 @@
  * step for step; with byte capacities every size is counted in bytes and p moves by the
  * object's size times the paper's step.
  *
- * Layout (for speed, see docs/sim-speed.md): `where` says in a single read whether an id is in
- * T2, in T1 (and in which slot), remembered by a ghost list (a code <= -2 naming the list and
- * the ring position) or none of these (-1). T2, where the hot objects are and nearly every hit
- * lands, is linked through `link`, indexed by id like `where` (popular ids tend to be small, so
- * the hot part of T2 stays in few cache lines). T1, mostly objects seen once and churned by
+ * Layout (for speed, see docs/sim-speed.md): one int32 pair per id, `link[2id]` and
+ * `link[2id+1]`. For an id in T2, where the hot objects are and nearly every hit lands, the pair
+ * is its T2 links (newer, older; -1 at the ends), so a hit reads one 8-byte entry (popular ids
+ * tend to be small, so the hot part of T2 stays in few cache lines). For any other id,
+ * `link[2id]` is a code below -1: NONE, its T1 slot, or a ghost code naming the list and a
+ * sequence number; `link[2id+1]` is then unused. T1, mostly objects seen once and churned by
  * every miss, lives in slots (`_slots.ts`): its links are in arrays as small as the cache. A
  * ghost list is a ring of ids in arrival order, any entry removable on a ghost hit. An id's
  * ghost code holds the sequence number its entry got when pushed (the ring slot is that number
  * masked); forgetting the oldest entries only advances the list's tail, so a code is live
  * exactly when its sequence number is at or past the tail: a ghost check is one comparison
  * with a number in a register, not a read of the ring. (An entry removed by a ghost hit always
- * gets its id's `where` rewritten, so no code points at a hole.)
+ * gets its id's code rewritten, so no code points at a hole.)
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
 import { freeSlotStack, slotCount } from './_slots';
 
-/** Which list: the values `miss` and `replace` take, as before. */
+/** Which list: the values `miss` and `replace` take. */
 const B1 = 3;
 const B2 = 4;
-const NONE = -1;
-/** `where` for an id in T2; T1_BASE + slot for an id in T1. */
-const IN_T2 = 1;
-const T1_BASE = 2;
+/** `link[2id]` codes for ids not in T2 (an id in T2 has its newer neighbour there, or -1). */
+const NONE = -2;
+/** T1_BASE - slot for an id in T1; ghost codes follow below the last slot's (see ghostBase). */
+const T1_BASE = -3;
 /** Requests whose states replayPlain reads ahead in one go (see the pre-pass there). */
 const PREFETCH_BLOCK = 64;
 
-/** Ghost codes hold 2 * sequence + list in an int32, so sequence numbers are rebased before they pass this. */
-const SEQ_LIMIT = 2 ** 30 - 2;
+/** Ghost codes hold ghostBase - (2 * sequence + list) in an int32, so sequence numbers are rebased before they pass this. */
+function seqLimitFor(ghostBase: number): number {
+  return Math.floor((2 ** 31 + ghostBase - 1) / 2) - 1;
+}
 
 /**
  * One ghost list: a ring of ids (-1 for a hole), with sequence numbers head (next write) and
@@ -51,15 +54,15 @@ class GhostRing {
   /** When head reaches this, the sequence numbers are rebased (see ArcPolicy.rebase). */
   readonly seqLimit: number;
 
-  constructor(maxEntries: number, bytes: boolean, seqLimit: number) {
+  constructor(maxEntries: number, bytes: boolean, seqLimit: number, hardLimit: number) {
     let size = 16;
     // Twice the entries leaves room for the holes ghost hits punch before the tail reaches them.
-    while (size < 2 * maxEntries + 2 && size < 1 << 28) size <<= 1;
+    while (size < 2 * maxEntries + 2 && size < 1 << 27) size <<= 1;
     this.ring = new Int32Array(size).fill(-1);
     this.ringWeight = bytes ? new Float64Array(size) : null;
     this.mask = size - 1;
     // A rebase leaves head below twice the ring's size; the limit must stay above that.
-    this.seqLimit = Math.max(seqLimit, 4 * size);
+    this.seqLimit = Math.min(hardLimit, Math.max(seqLimit, 4 * size));
   }
 
   /** Ids from newest to oldest. */
@@ -78,15 +81,16 @@ export class ArcPolicy extends BasePolicy {
    * The sequence number at which a ghost list's numbers are rebased. Only tests lower it, to
    * reach the rebase on short traces; set it before constructing the policy.
    */
-  static seqLimit = SEQ_LIMIT;
+  static seqLimit = Infinity;
   readonly name = 'arc';
   /**
-   * Per id: IN_T2, T1_BASE + its T1 slot, -2 - (2 * seq + (B2 ? 1 : 0)) when a ghost (live
-   * while seq >= that list's tail, stale after), else NONE.
+   * Per id, two int32s. In T2: link[2id] the newer neighbour, link[2id+1] the older (-1 at the
+   * ends). Otherwise link[2id] is NONE, T1_BASE - its T1 slot, or ghostBase - (2 * seq + (B2 ?
+   * 1 : 0)) when a ghost (live while seq >= that list's tail, stale after).
    */
-  private readonly where: Int32Array;
-  /** T2's links, per id (link[2id]: newer, link[2id+1]: older). */
   private readonly link: Int32Array;
+  /** The highest ghost code: T1_BASE - (number of T1 slots). */
+  private readonly ghostBase: number;
   /** T1 lives in slots: per slot its id and links (t1Link[2s]: newer, t1Link[2s+1]: older). */
   private readonly t1Id: Int32Array;
   private readonly t1Link: Int32Array;
@@ -110,22 +114,23 @@ export class ArcPolicy extends BasePolicy {
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.where = new Int32Array(config.idSpace).fill(NONE);
-    this.link = new Int32Array(2 * config.idSpace);
+    this.link = new Int32Array(2 * config.idSpace).fill(NONE);
     const slots = slotCount(config);
+    this.ghostBase = T1_BASE - slots;
     this.t1Id = new Int32Array(slots);
     this.t1Link = new Int32Array(2 * slots);
     this.t1Free = freeSlotStack(slots);
     this.t1FreeTop = slots;
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
     const maxGhosts = Math.min(config.idSpace, Math.ceil(2 * config.capacity));
-    this.b1 = new GhostRing(maxGhosts, config.bytes, Math.min(ArcPolicy.seqLimit, SEQ_LIMIT));
-    this.b2 = new GhostRing(maxGhosts, config.bytes, Math.min(ArcPolicy.seqLimit, SEQ_LIMIT));
+    const hardLimit = seqLimitFor(this.ghostBase);
+    this.b1 = new GhostRing(maxGhosts, config.bytes, ArcPolicy.seqLimit, hardLimit);
+    this.b2 = new GhostRing(maxGhosts, config.bytes, ArcPolicy.seqLimit, hardLimit);
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const v = this.where[id];
-    if (v >= IN_T2) {
+    const v = this.link[2 * id];
+    if (v >= -1 || (v > this.ghostBase && v !== NONE)) {
       const expiry = this.expiry;
       if (expiry === null || !(expiry[id] < time)) {
         // Case I: a hit moves the object to T2's MRU end.
@@ -135,7 +140,7 @@ export class ArcPolicy extends BasePolicy {
       this.drop(id);
       return this.miss(id, size, 0, expiresAt);
     }
-    return this.miss(id, size, this.ghostOf(id, v), expiresAt);
+    return this.miss(id, size, this.ghostOf(v), expiresAt);
   }
 
   /**
@@ -145,8 +150,8 @@ export class ArcPolicy extends BasePolicy {
   replayPlain(ids: Int32Array, n: number, start: number): number {
     if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     // Object mode: every weight is 1, so each list's weight is its count.
-    const where = this.where, link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
-    const b1 = this.b1, b2 = this.b2;
+    const link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
+    const b1 = this.b1, b2 = this.b2, ghostBase = this.ghostBase;
     const c = this.capacity;
     let t1Head = this.t1Head, t1Tail = this.t1Tail, t1Count = this.t1Count;
     let t2Head = this.t2Head, t2Tail = this.t2Tail, t2Count = this.t2Count;
@@ -158,23 +163,23 @@ export class ArcPolicy extends BasePolicy {
       // Read the block's states first: a miss's read of a cold id's state is the largest single
       // cost, and these loads do not depend on each other, so the CPU overlaps them; the loop
       // below then finds the lines in cache (its own reads see every change it makes).
-      for (let j = blockStart; j < blockEnd; j++) touched |= where[ids[j]];
+      for (let j = blockStart; j < blockEnd; j++) touched |= link[2 * ids[j]];
       for (let i = blockStart; i < blockEnd; i++) {
         const id = ids[i];
-        const v = where[id];
-        if (v >= IN_T2) {
+        const v = link[2 * id];
+        if (v >= -1 || (v > ghostBase && v !== NONE)) {
           // Case I: a hit moves the object to T2's MRU end.
           hits++;
-          if (v === IN_T2) {
-            if (id === t2Head) continue;
-            const p = link[2 * id];
+          if (v >= -1) {
+            // In T2: v is its newer neighbour (-1 at the head).
+            if (v === -1) continue;
             const x = link[2 * id + 1];
-            link[2 * p + 1] = x;
-            if (x !== -1) link[2 * x] = p;
-            else t2Tail = p;
+            link[2 * v + 1] = x;
+            if (x !== -1) link[2 * x] = v;
+            else t2Tail = v;
           } else {
             // From T1: unlink the slot and free it.
-            const s = v - T1_BASE;
+            const s = T1_BASE - v;
             const p = t1Link[2 * s];
             const x = t1Link[2 * s + 1];
             if (p !== -1) t1Link[2 * p + 1] = x;
@@ -184,7 +189,6 @@ export class ArcPolicy extends BasePolicy {
             this.t1Free[this.t1FreeTop++] = s;
             t1Count--;
             t2Count++;
-            where[id] = IN_T2;
           }
           link[2 * id] = -1;
           link[2 * id + 1] = t2Head;
@@ -195,8 +199,8 @@ export class ArcPolicy extends BasePolicy {
         }
         // Is it a live ghost? (The code can be stale: compare its sequence number with the tail.)
         let ghost = 0;
-        if (v <= -2) {
-          const code = -2 - v;
+        if (v <= ghostBase) {
+          const code = ghostBase - v;
           if ((code & 1) === 0) {
             if (code >> 1 >= b1.tail) ghost = B1;
           } else if (code >> 1 >= b2.tail) {
@@ -212,7 +216,7 @@ export class ArcPolicy extends BasePolicy {
           if (ghost === B1) target = Math.min(c, target + Math.max(w1 > 0 ? w2 / w1 : 1, 1));
           else target = Math.max(0, target - Math.max(w2 > 0 ? w1 / w2 : 1, 1));
           const g = ghost === B1 ? b1 : b2;
-          g.ring[((-2 - v) >> 1) & g.mask] = -1;
+          g.ring[((ghostBase - v) >> 1) & g.mask] = -1;
           g.count--;
           g.weight -= 1;
           evict = used + 1 > c ? (ghost === B2 ? 2 : 1) : 0;
@@ -260,13 +264,12 @@ export class ArcPolicy extends BasePolicy {
           }
           used--;
           if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
-          else where[victim] = NONE;
+          else link[2 * victim] = NONE;
         }
         // Admit.
         used++;
         if (toT2 === 1) {
           if (slot !== -1) this.t1Free[this.t1FreeTop++] = slot;
-          where[id] = IN_T2;
           link[2 * id] = -1;
           link[2 * id + 1] = t2Head;
           if (t2Head !== -1) link[2 * t2Head] = id;
@@ -276,7 +279,7 @@ export class ArcPolicy extends BasePolicy {
         } else {
           if (slot === -1) slot = this.t1Free[--this.t1FreeTop];
           t1Id[slot] = id;
-          where[id] = T1_BASE + slot;
+          link[2 * id] = T1_BASE - slot;
           t1Link[2 * slot] = -1;
           t1Link[2 * slot + 1] = t1Head;
           if (t1Head !== -1) t1Link[2 * t1Head] = slot;
@@ -308,28 +311,27 @@ export class ArcPolicy extends BasePolicy {
     return { t1: this.t1Array(), t2: this.t2Array(), b1: this.b1.toArray(), b2: this.b2.toArray() };
   }
 
-  /** B1 or B2 when `v` (the id's `where`) is a live ghost entry, else 0. */
-  private ghostOf(id: number, v: number): number {
-    if (v > -2) return 0;
-    const code = -2 - v;
+  /** B1 or B2 when `v` (the id's link[2id]) is a live ghost entry, else 0. */
+  private ghostOf(v: number): number {
+    if (v > this.ghostBase) return 0;
+    const code = this.ghostBase - v;
     const ghost = (code & 1) === 0 ? this.b1 : this.b2;
     return code >> 1 >= ghost.tail ? ((code & 1) === 0 ? B1 : B2) : 0;
   }
 
-  /** Case I on a cached id whose `where` is v. */
+  /** Case I on a cached id whose link[2id] is v. */
   private hit(id: number, v: number): void {
     const link = this.link;
-    if (v === IN_T2) {
-      if (id === this.t2Head) return;
+    if (v >= -1) {
+      if (v === -1) return;
       this.unlinkT2(id);
     } else {
       const w = this.weights === null ? 1 : this.weights[id];
-      this.unlinkT1(v - T1_BASE);
+      this.unlinkT1(T1_BASE - v);
       this.t1Count--;
       this.t1Weight -= w;
       this.t2Count++;
       this.t2Weight += w;
-      this.where[id] = IN_T2;
     }
     const h = this.t2Head;
     link[2 * id] = -1;
@@ -389,7 +391,6 @@ export class ArcPolicy extends BasePolicy {
     if (toT2 === 1) {
       const link = this.link;
       const h = this.t2Head;
-      this.where[id] = IN_T2;
       link[2 * id] = -1;
       link[2 * id + 1] = h;
       if (h !== -1) link[2 * h] = id;
@@ -402,7 +403,7 @@ export class ArcPolicy extends BasePolicy {
       const s = this.t1Free[--this.t1FreeTop];
       const h = this.t1Head;
       this.t1Id[s] = id;
-      this.where[id] = T1_BASE + s;
+      this.link[2 * id] = T1_BASE - s;
       t1Link[2 * s] = -1;
       t1Link[2 * s + 1] = h;
       if (h !== -1) t1Link[2 * h] = s;
@@ -452,17 +453,17 @@ export class ArcPolicy extends BasePolicy {
   /** Removes a cached id from the cache (not into a ghost list). */
   private drop(id: number): void {
     const w = this.weights === null ? 1 : this.weights[id];
-    const v = this.where[id];
-    if (v === IN_T2) {
+    const v = this.link[2 * id];
+    if (v >= -1) {
       this.unlinkT2(id);
       this.t2Count--;
       this.t2Weight -= w;
     } else {
-      this.unlinkT1(v - T1_BASE);
+      this.unlinkT1(T1_BASE - v);
       this.t1Count--;
       this.t1Weight -= w;
     }
-    this.where[id] = NONE;
+    this.link[2 * id] = NONE;
     this.used -= w;
   }
 
@@ -488,7 +489,7 @@ export class ArcPolicy extends BasePolicy {
     const slot = g.head & g.mask;
     g.ring[slot] = id;
     if (g.ringWeight !== null) g.ringWeight[slot] = w;
-    this.where[id] = -2 - (2 * g.head + which);
+    this.link[2 * id] = this.ghostBase - (2 * g.head + which);
     g.head++;
     g.count++;
     g.weight += w;
@@ -496,11 +497,11 @@ export class ArcPolicy extends BasePolicy {
 
   /** Forgets a ghost hit's id (a live entry of B1 or B2). */
   private forget(id: number): void {
-    const code = -2 - this.where[id];
+    const code = this.ghostBase - this.link[2 * id];
     const g = (code & 1) === 0 ? this.b1 : this.b2;
     const slot = (code >> 1) & g.mask;
     g.ring[slot] = -1;
-    this.where[id] = NONE;
+    this.link[2 * id] = NONE;
     g.count--;
     g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
   }
@@ -530,7 +531,7 @@ export class ArcPolicy extends BasePolicy {
         ring[to] = id;
         if (g.ringWeight !== null) g.ringWeight[to] = g.ringWeight[read & mask];
         ring[read & mask] = -1;
-        this.where[id] = -2 - (2 * write + which);
+        this.link[2 * id] = this.ghostBase - (2 * write + which);
       }
       write++;
     }
@@ -540,19 +541,20 @@ export class ArcPolicy extends BasePolicy {
   /**
    * Lowers a ghost list's sequence numbers by a multiple of the ring's size (so every entry keeps
    * its slot) before they outgrow an int32 code. Stale codes of this list would look live again
-   * after the shift, so one pass over `where` clears them and shifts the live ones. Runs once
+   * after the shift, so one pass over the ids clears them and shifts the live ones. Runs once
    * per about a billion evictions into the list.
    */
   private rebase(g: GhostRing, which: number): void {
     const shift = g.tail - (g.tail & g.mask);
-    const where = this.where;
-    for (let id = 0; id < where.length; id++) {
-      const v = where[id];
-      if (v > -2) continue;
-      const code = -2 - v;
+    const link = this.link;
+    const ghostBase = this.ghostBase;
+    for (let i = 0; i < link.length; i += 2) {
+      const v = link[i];
+      if (v > ghostBase) continue;
+      const code = ghostBase - v;
       if ((code & 1) !== which) continue;
       const seq = code >> 1;
-      where[id] = seq >= g.tail ? -2 - (2 * (seq - shift) + which) : NONE;
+      link[i] = seq >= g.tail ? ghostBase - (2 * (seq - shift) + which) : NONE;
     }
     g.tail -= shift;
     g.head -= shift;
