@@ -6,14 +6,13 @@
  * step for step; with byte capacities every size is counted in bytes and p moves by the
  * object's size times the paper's step.
  *
- * Layout (for speed, see docs/sim-speed.md): one int32 pair per id, `link[2id]` and
- * `link[2id+1]`. For an id in T2, where the hot objects are and nearly every hit lands, the pair
- * is its T2 links (newer, older; -1 at the ends), so a hit reads one 8-byte entry (popular ids
- * tend to be small, so the hot part of T2 stays in few cache lines). For any other id,
- * `link[2id]` is a code below -1: NONE, its T1 slot, or a ghost code naming the list and a
- * sequence number; `link[2id+1]` is then unused. T1, mostly objects seen once and churned by
- * every miss, lives in slots (`_slots.ts`): its links are in arrays as small as the cache. A
- * ghost list is a ring of ids in arrival order, any entry removable on a ghost hit. An id's
+ * Layout (for speed, see docs/sim-speed.md): the only per-id state is one int32, `where`: the
+ * id's T2 slot (>= 0), NONE, its T1 slot (T1_BASE - slot), or a ghost code naming the list and a
+ * sequence number. A request reads it first; for a missing id it is the one cold read no layout
+ * avoids, and at 4 bytes per id it costs half what an 8-byte entry costs. T1 and T2 live in
+ * slots (`_slots.ts`): each list's ids and links are in arrays as small as the cache, so a T2
+ * hit, moving its slot to the head, touches only those and the id's `where` (which a hit does
+ * not write). A ghost list is a ring of ids in arrival order, any entry removable on a ghost hit. An id's
  * ghost code holds the sequence number its entry got when pushed (the ring slot is that number
  * masked); forgetting the oldest entries only advances the list's tail, so a code is live
  * exactly when its sequence number is at or past the tail: a ghost check is one comparison
@@ -27,10 +26,10 @@ import { freeSlotStack, slotCount } from './_slots';
 /** Which list: the values `miss` and `replace` take. */
 const B1 = 3;
 const B2 = 4;
-/** `link[2id]` codes for ids not in T2 (an id in T2 has its newer neighbour there, or -1). */
-const NONE = -2;
+/** `where` for an id in no list; an id in T2 has its T2 slot there (>= 0). */
+const NONE = -1;
 /** T1_BASE - slot for an id in T1; ghost codes follow below the last slot's (see ghostBase). */
-const T1_BASE = -3;
+const T1_BASE = -2;
 /** Requests whose states replayPlain reads ahead in one go (see the pre-pass there). */
 const PREFETCH_BLOCK = 64;
 
@@ -84,19 +83,22 @@ export class ArcPolicy extends BasePolicy {
   static seqLimit = Infinity;
   readonly name = 'arc';
   /**
-   * Per id, two int32s. In T2: link[2id] the newer neighbour, link[2id+1] the older (-1 at the
-   * ends). Otherwise link[2id] is NONE, T1_BASE - its T1 slot, or ghostBase - (2 * seq + (B2 ?
-   * 1 : 0)) when a ghost (live while seq >= that list's tail, stale after).
+   * Per id: its T2 slot (>= 0), NONE, T1_BASE - its T1 slot, or ghostBase - (2 * seq + (B2 ? 1 :
+   * 0)) when a ghost (live while seq >= that list's tail, stale after).
    */
-  private readonly link: Int32Array;
+  private readonly where: Int32Array;
   /** The highest ghost code: T1_BASE - (number of T1 slots). */
   private readonly ghostBase: number;
-  /** T1 lives in slots: per slot its id and links (t1Link[2s]: newer, t1Link[2s+1]: older). */
+  /** Each list in slots: per slot its id and links (link[2s]: newer, link[2s+1]: older, -1 at the ends). */
   private readonly t1Id: Int32Array;
   private readonly t1Link: Int32Array;
   private readonly t1Free: Int32Array;
   private t1FreeTop: number;
-  /** T1's newest and oldest slots, T2's newest and oldest ids; -1 when empty. */
+  private readonly t2Id: Int32Array;
+  private readonly t2Link: Int32Array;
+  private readonly t2Free: Int32Array;
+  private t2FreeTop: number;
+  /** Each list's newest and oldest slots; -1 when empty. */
   private t1Head = -1;
   private t1Tail = -1;
   private t1Count = 0;
@@ -114,13 +116,17 @@ export class ArcPolicy extends BasePolicy {
 
   constructor(config: PolicyConfig) {
     super(config);
-    this.link = new Int32Array(2 * config.idSpace).fill(NONE);
+    this.where = new Int32Array(config.idSpace).fill(NONE);
     const slots = slotCount(config);
     this.ghostBase = T1_BASE - slots;
     this.t1Id = new Int32Array(slots);
     this.t1Link = new Int32Array(2 * slots);
     this.t1Free = freeSlotStack(slots);
     this.t1FreeTop = slots;
+    this.t2Id = new Int32Array(slots);
+    this.t2Link = new Int32Array(2 * slots);
+    this.t2Free = freeSlotStack(slots);
+    this.t2FreeTop = slots;
     // |T1| + |B1| <= c and the four lists together hold at most 2c objects.
     const maxGhosts = Math.min(config.idSpace, Math.ceil(2 * config.capacity));
     const hardLimit = seqLimitFor(this.ghostBase);
@@ -129,8 +135,8 @@ export class ArcPolicy extends BasePolicy {
   }
 
   access(id: number, size: number, time: number, expiresAt: number): boolean {
-    const v = this.link[2 * id];
-    if (v >= -1 || (v > this.ghostBase && v !== NONE)) {
+    const v = this.where[id];
+    if (v >= 0 || (v > this.ghostBase && v !== NONE)) {
       const expiry = this.expiry;
       if (expiry === null || !(expiry[id] < time)) {
         // Case I: a hit moves the object to T2's MRU end.
@@ -150,11 +156,12 @@ export class ArcPolicy extends BasePolicy {
   replayPlain(ids: Int32Array, n: number, start: number): number {
     if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     // Object mode: every weight is 1, so each list's weight is its count.
-    const link = this.link, t1Id = this.t1Id, t1Link = this.t1Link;
-    const b1 = this.b1, b2 = this.b2, ghostBase = this.ghostBase;
+    const where = this.where, ghostBase = this.ghostBase, b1 = this.b1, b2 = this.b2;
+    const t1Id = this.t1Id, t1Link = this.t1Link, t1Free = this.t1Free;
+    const t2Id = this.t2Id, t2Link = this.t2Link, t2Free = this.t2Free;
     const c = this.capacity;
-    let t1Head = this.t1Head, t1Tail = this.t1Tail, t1Count = this.t1Count;
-    let t2Head = this.t2Head, t2Tail = this.t2Tail, t2Count = this.t2Count;
+    let t1Head = this.t1Head, t1Tail = this.t1Tail, t1Count = this.t1Count, t1FreeTop = this.t1FreeTop;
+    let t2Head = this.t2Head, t2Tail = this.t2Tail, t2Count = this.t2Count, t2FreeTop = this.t2FreeTop;
     let used = this.used, target = this.p;
     let hits = 0;
     let touched = 0;
@@ -163,38 +170,46 @@ export class ArcPolicy extends BasePolicy {
       // Read the block's states first: a miss's read of a cold id's state is the largest single
       // cost, and these loads do not depend on each other, so the CPU overlaps them; the loop
       // below then finds the lines in cache (its own reads see every change it makes).
-      for (let j = blockStart; j < blockEnd; j++) touched |= link[2 * ids[j]];
+      for (let j = blockStart; j < blockEnd; j++) touched |= where[ids[j]];
       for (let i = blockStart; i < blockEnd; i++) {
         const id = ids[i];
-        const v = link[2 * id];
-        if (v >= -1 || (v > ghostBase && v !== NONE)) {
-          // Case I: a hit moves the object to T2's MRU end.
+        const v = where[id];
+        if (v >= 0) {
+          // Case I in T2 (nearly every hit): move slot v to the head.
           hits++;
-          if (v >= -1) {
-            // In T2: v is its newer neighbour (-1 at the head).
-            if (v === -1) continue;
-            const x = link[2 * id + 1];
-            link[2 * v + 1] = x;
-            if (x !== -1) link[2 * x] = v;
-            else t2Tail = v;
-          } else {
-            // From T1: unlink the slot and free it.
-            const s = T1_BASE - v;
-            const p = t1Link[2 * s];
-            const x = t1Link[2 * s + 1];
-            if (p !== -1) t1Link[2 * p + 1] = x;
-            else t1Head = x;
-            if (x !== -1) t1Link[2 * x] = p;
-            else t1Tail = p;
-            this.t1Free[this.t1FreeTop++] = s;
-            t1Count--;
-            t2Count++;
-          }
-          link[2 * id] = -1;
-          link[2 * id + 1] = t2Head;
-          if (t2Head !== -1) link[2 * t2Head] = id;
-          else t2Tail = id;
-          t2Head = id;
+          if (v === t2Head) continue;
+          const p = t2Link[2 * v];
+          const x = t2Link[2 * v + 1];
+          t2Link[2 * p + 1] = x;
+          if (x !== -1) t2Link[2 * x] = p;
+          else t2Tail = p;
+          t2Link[2 * v] = -1;
+          t2Link[2 * v + 1] = t2Head;
+          t2Link[2 * t2Head] = v;
+          t2Head = v;
+          continue;
+        }
+        if (v > ghostBase && v !== NONE) {
+          // Case I in T1: unlink and free the T1 slot, take a T2 slot at T2's head.
+          hits++;
+          const s = T1_BASE - v;
+          const p = t1Link[2 * s];
+          const x = t1Link[2 * s + 1];
+          if (p !== -1) t1Link[2 * p + 1] = x;
+          else t1Head = x;
+          if (x !== -1) t1Link[2 * x] = p;
+          else t1Tail = p;
+          t1Free[t1FreeTop++] = s;
+          t1Count--;
+          const s2 = t2Free[--t2FreeTop];
+          t2Id[s2] = id;
+          where[id] = s2;
+          t2Link[2 * s2] = -1;
+          t2Link[2 * s2 + 1] = t2Head;
+          if (t2Head !== -1) t2Link[2 * t2Head] = s2;
+          else t2Tail = s2;
+          t2Head = s2;
+          t2Count++;
           continue;
         }
         // Is it a live ghost? (The code can be stale: compare its sequence number with the tail.)
@@ -234,8 +249,9 @@ export class ArcPolicy extends BasePolicy {
           while (b2.count > 0 && used + b1.weight + b2.weight + 1 > 2 * c) this.popOldest(b2);
           evict = used + 1 > c ? 1 : 0;
         }
-        // The T1 slot the newcomer can take: the T1 victim's, else a free one.
-        let slot = -1;
+        // The slots the newcomer can take: the victim's (T1 or T2), else a free one.
+        let slot1 = -1;
+        let slot2 = -1;
         if (evict !== 0) {
           // One eviction makes room (used is at most floor(c)). REPLACE, or T1's LRU when T1 alone fills the cache.
           let fromT1: boolean;
@@ -247,51 +263,56 @@ export class ArcPolicy extends BasePolicy {
           }
           let victim: number;
           if (fromT1) {
-            slot = t1Tail;
-            victim = t1Id[slot];
-            const p = t1Link[2 * slot];
+            slot1 = t1Tail;
+            victim = t1Id[slot1];
+            const p = t1Link[2 * slot1];
             if (p !== -1) t1Link[2 * p + 1] = -1;
             else t1Head = -1;
             t1Tail = p;
             t1Count--;
           } else {
-            victim = t2Tail;
-            const p = link[2 * victim];
-            if (p !== -1) link[2 * p + 1] = -1;
+            slot2 = t2Tail;
+            victim = t2Id[slot2];
+            const p = t2Link[2 * slot2];
+            if (p !== -1) t2Link[2 * p + 1] = -1;
             else t2Head = -1;
             t2Tail = p;
             t2Count--;
           }
           used--;
           if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
-          else link[2 * victim] = NONE;
+          else where[victim] = NONE;
         }
         // Admit.
         used++;
         if (toT2 === 1) {
-          if (slot !== -1) this.t1Free[this.t1FreeTop++] = slot;
-          link[2 * id] = -1;
-          link[2 * id + 1] = t2Head;
-          if (t2Head !== -1) link[2 * t2Head] = id;
-          else t2Tail = id;
-          t2Head = id;
+          if (slot1 !== -1) t1Free[t1FreeTop++] = slot1;
+          if (slot2 === -1) slot2 = t2Free[--t2FreeTop];
+          t2Id[slot2] = id;
+          where[id] = slot2;
+          t2Link[2 * slot2] = -1;
+          t2Link[2 * slot2 + 1] = t2Head;
+          if (t2Head !== -1) t2Link[2 * t2Head] = slot2;
+          else t2Tail = slot2;
+          t2Head = slot2;
           t2Count++;
         } else {
-          if (slot === -1) slot = this.t1Free[--this.t1FreeTop];
-          t1Id[slot] = id;
-          link[2 * id] = T1_BASE - slot;
-          t1Link[2 * slot] = -1;
-          t1Link[2 * slot + 1] = t1Head;
-          if (t1Head !== -1) t1Link[2 * t1Head] = slot;
-          else t1Tail = slot;
-          t1Head = slot;
+          if (slot2 !== -1) t2Free[t2FreeTop++] = slot2;
+          if (slot1 === -1) slot1 = t1Free[--t1FreeTop];
+          t1Id[slot1] = id;
+          where[id] = T1_BASE - slot1;
+          t1Link[2 * slot1] = -1;
+          t1Link[2 * slot1 + 1] = t1Head;
+          if (t1Head !== -1) t1Link[2 * t1Head] = slot1;
+          else t1Tail = slot1;
+          t1Head = slot1;
           t1Count++;
         }
       }
     }
     this.touched = touched;
-    this.t1Head = t1Head; this.t1Tail = t1Tail; this.t1Count = t1Count; this.t1Weight = t1Count;
-    this.t2Head = t2Head; this.t2Tail = t2Tail; this.t2Count = t2Count; this.t2Weight = t2Count;
+    this.t1Head = t1Head; this.t1Tail = t1Tail; this.t1Count = t1Count; this.t1Weight = t1Count; this.t1FreeTop = t1FreeTop;
+    this.t2Head = t2Head; this.t2Tail = t2Tail; this.t2Count = t2Count; this.t2Weight = t2Count; this.t2FreeTop = t2FreeTop;
     this.used = used;
     this.p = target;
     return hits;
@@ -311,7 +332,7 @@ export class ArcPolicy extends BasePolicy {
     return { t1: this.t1Array(), t2: this.t2Array(), b1: this.b1.toArray(), b2: this.b2.toArray() };
   }
 
-  /** B1 or B2 when `v` (the id's link[2id]) is a live ghost entry, else 0. */
+  /** B1 or B2 when `v` (the id's `where`) is a live ghost entry, else 0. */
   private ghostOf(v: number): number {
     if (v > this.ghostBase) return 0;
     const code = this.ghostBase - v;
@@ -319,26 +340,24 @@ export class ArcPolicy extends BasePolicy {
     return code >> 1 >= ghost.tail ? ((code & 1) === 0 ? B1 : B2) : 0;
   }
 
-  /** Case I on a cached id whose link[2id] is v. */
+  /** Case I on a cached id whose `where` is v. */
   private hit(id: number, v: number): void {
-    const link = this.link;
-    if (v >= -1) {
-      if (v === -1) return;
-      this.unlinkT2(id);
-    } else {
-      const w = this.weights === null ? 1 : this.weights[id];
-      this.unlinkT1(T1_BASE - v);
-      this.t1Count--;
-      this.t1Weight -= w;
-      this.t2Count++;
-      this.t2Weight += w;
+    if (v >= 0) {
+      if (v === this.t2Head) return;
+      this.unlinkT2(v);
+      this.linkT2Head(v);
+      return;
     }
-    const h = this.t2Head;
-    link[2 * id] = -1;
-    link[2 * id + 1] = h;
-    if (h !== -1) link[2 * h] = id;
-    else this.t2Tail = id;
-    this.t2Head = id;
+    const w = this.weights === null ? 1 : this.weights[id];
+    this.unlinkT1(T1_BASE - v);
+    this.t1Count--;
+    this.t1Weight -= w;
+    this.t2Count++;
+    this.t2Weight += w;
+    const s = this.t2Free[--this.t2FreeTop];
+    this.t2Id[s] = id;
+    this.where[id] = s;
+    this.linkT2Head(s);
   }
 
   /**
@@ -370,7 +389,7 @@ export class ArcPolicy extends BasePolicy {
       } else {
         // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
         while (this.used + w > c) {
-          const victim = this.t1Count > 0 ? this.t1Id[this.t1Tail] : this.t2Tail;
+          const victim = this.t1Count > 0 ? this.t1Id[this.t1Tail] : this.t2Id[this.t2Tail];
           this.drop(victim);
           if (this.onEvict !== undefined) this.onEvict(victim);
         }
@@ -389,13 +408,10 @@ export class ArcPolicy extends BasePolicy {
     if (this.weights !== null) this.weights[id] = w;
     this.used += w;
     if (toT2 === 1) {
-      const link = this.link;
-      const h = this.t2Head;
-      link[2 * id] = -1;
-      link[2 * id + 1] = h;
-      if (h !== -1) link[2 * h] = id;
-      else this.t2Tail = id;
-      this.t2Head = id;
+      const s = this.t2Free[--this.t2FreeTop];
+      this.t2Id[s] = id;
+      this.where[id] = s;
+      this.linkT2Head(s);
       this.t2Count++;
       this.t2Weight += w;
     } else {
@@ -403,7 +419,7 @@ export class ArcPolicy extends BasePolicy {
       const s = this.t1Free[--this.t1FreeTop];
       const h = this.t1Head;
       this.t1Id[s] = id;
-      this.link[2 * id] = T1_BASE - s;
+      this.where[id] = T1_BASE - s;
       t1Link[2 * s] = -1;
       t1Link[2 * s + 1] = h;
       if (h !== -1) t1Link[2 * h] = s;
@@ -420,21 +436,32 @@ export class ArcPolicy extends BasePolicy {
     const t1 = this.t1Weight;
     let fromT1 = t1 > 0 && (t1 > this.p || (hitInB2 && t1 === this.p));
     if (this.t2Count === 0) fromT1 = true;
-    const victim = fromT1 ? this.t1Id[this.t1Tail] : this.t2Tail;
+    const victim = fromT1 ? this.t1Id[this.t1Tail] : this.t2Id[this.t2Tail];
     const w = this.weights === null ? 1 : this.weights[victim];
     this.drop(victim);
     this.push(fromT1 ? this.b1 : this.b2, fromT1 ? 0 : 1, victim, w);
     if (this.onEvict !== undefined) this.onEvict(victim);
   }
 
-  /** Unlinks an id from T2; counts and weights are the caller's. */
-  private unlinkT2(id: number): void {
-    const link = this.link;
-    const p = link[2 * id];
-    const x = link[2 * id + 1];
-    if (p !== -1) link[2 * p + 1] = x;
+  /** Puts T2 slot s at T2's head (MRU end). */
+  private linkT2Head(s: number): void {
+    const t2Link = this.t2Link;
+    const h = this.t2Head;
+    t2Link[2 * s] = -1;
+    t2Link[2 * s + 1] = h;
+    if (h !== -1) t2Link[2 * h] = s;
+    else this.t2Tail = s;
+    this.t2Head = s;
+  }
+
+  /** Unlinks T2 slot s (it stays taken); counts and weights are the caller's. */
+  private unlinkT2(s: number): void {
+    const t2Link = this.t2Link;
+    const p = t2Link[2 * s];
+    const x = t2Link[2 * s + 1];
+    if (p !== -1) t2Link[2 * p + 1] = x;
     else this.t2Head = x;
-    if (x !== -1) link[2 * x] = p;
+    if (x !== -1) t2Link[2 * x] = p;
     else this.t2Tail = p;
   }
 
@@ -453,9 +480,10 @@ export class ArcPolicy extends BasePolicy {
   /** Removes a cached id from the cache (not into a ghost list). */
   private drop(id: number): void {
     const w = this.weights === null ? 1 : this.weights[id];
-    const v = this.link[2 * id];
-    if (v >= -1) {
-      this.unlinkT2(id);
+    const v = this.where[id];
+    if (v >= 0) {
+      this.unlinkT2(v);
+      this.t2Free[this.t2FreeTop++] = v;
       this.t2Count--;
       this.t2Weight -= w;
     } else {
@@ -463,7 +491,7 @@ export class ArcPolicy extends BasePolicy {
       this.t1Count--;
       this.t1Weight -= w;
     }
-    this.link[2 * id] = NONE;
+    this.where[id] = NONE;
     this.used -= w;
   }
 
@@ -475,7 +503,7 @@ export class ArcPolicy extends BasePolicy {
 
   private t2Array(): number[] {
     const out: number[] = [];
-    for (let id = this.t2Head; id !== -1; id = this.link[2 * id + 1]) out.push(id);
+    for (let s = this.t2Head; s !== -1; s = this.t2Link[2 * s + 1]) out.push(this.t2Id[s]);
     return out;
   }
 
@@ -489,7 +517,7 @@ export class ArcPolicy extends BasePolicy {
     const slot = g.head & g.mask;
     g.ring[slot] = id;
     if (g.ringWeight !== null) g.ringWeight[slot] = w;
-    this.link[2 * id] = this.ghostBase - (2 * g.head + which);
+    this.where[id] = this.ghostBase - (2 * g.head + which);
     g.head++;
     g.count++;
     g.weight += w;
@@ -497,11 +525,11 @@ export class ArcPolicy extends BasePolicy {
 
   /** Forgets a ghost hit's id (a live entry of B1 or B2). */
   private forget(id: number): void {
-    const code = this.ghostBase - this.link[2 * id];
+    const code = this.ghostBase - this.where[id];
     const g = (code & 1) === 0 ? this.b1 : this.b2;
     const slot = (code >> 1) & g.mask;
     g.ring[slot] = -1;
-    this.link[2 * id] = NONE;
+    this.where[id] = NONE;
     g.count--;
     g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
   }
@@ -531,7 +559,7 @@ export class ArcPolicy extends BasePolicy {
         ring[to] = id;
         if (g.ringWeight !== null) g.ringWeight[to] = g.ringWeight[read & mask];
         ring[read & mask] = -1;
-        this.link[2 * id] = this.ghostBase - (2 * write + which);
+        this.where[id] = this.ghostBase - (2 * write + which);
       }
       write++;
     }
@@ -546,15 +574,15 @@ export class ArcPolicy extends BasePolicy {
    */
   private rebase(g: GhostRing, which: number): void {
     const shift = g.tail - (g.tail & g.mask);
-    const link = this.link;
+    const where = this.where;
     const ghostBase = this.ghostBase;
-    for (let i = 0; i < link.length; i += 2) {
-      const v = link[i];
+    for (let id = 0; id < where.length; id++) {
+      const v = where[id];
       if (v > ghostBase) continue;
       const code = ghostBase - v;
       if ((code & 1) !== which) continue;
       const seq = code >> 1;
-      link[i] = seq >= g.tail ? ghostBase - (2 * (seq - shift) + which) : NONE;
+      where[id] = seq >= g.tail ? ghostBase - (2 * (seq - shift) + which) : NONE;
     }
     g.tail -= shift;
     g.head -= shift;
