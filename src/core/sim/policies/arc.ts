@@ -157,6 +157,9 @@ export class ArcPolicy extends BasePolicy {
     if (!this.plainReplayable()) return this.replayByAccess(ids, n, start);
     // Object mode: every weight is 1, so each list's weight is its count.
     const where = this.where, ghostBase = this.ghostBase, b1 = this.b1, b2 = this.b2;
+    // The ghost lists' numbers in locals too (each weight is 1, so a list's weight is its count).
+    const b1Ring = b1.ring, b1Mask = b1.mask, b1Limit = b1.seqLimit, b2Ring = b2.ring, b2Mask = b2.mask, b2Limit = b2.seqLimit;
+    let b1Head = b1.head, b1Tail = b1.tail, b1Count = b1.count, b2Head = b2.head, b2Tail = b2.tail, b2Count = b2.count;
     const t1Id = this.t1Id, t1Link = this.t1Link, t1Free = this.t1Free;
     const t2Id = this.t2Id, t2Link = this.t2Link, t2Free = this.t2Free;
     const c = this.capacity;
@@ -217,8 +220,8 @@ export class ArcPolicy extends BasePolicy {
         if (v <= ghostBase) {
           const code = ghostBase - v;
           if ((code & 1) === 0) {
-            if (code >> 1 >= b1.tail) ghost = B1;
-          } else if (code >> 1 >= b2.tail) {
+            if (code >> 1 >= b1Tail) ghost = B1;
+          } else if (code >> 1 >= b2Tail) {
             ghost = B2;
           }
         }
@@ -226,27 +229,39 @@ export class ArcPolicy extends BasePolicy {
         let evict = 0;
         if (ghost !== 0) {
           // Cases II and III: adapt p, forget the ghost, REPLACE, admit to T2.
-          const w1 = b1.weight;
-          const w2 = b2.weight;
-          if (ghost === B1) target = Math.min(c, target + Math.max(w1 > 0 ? w2 / w1 : 1, 1));
-          else target = Math.max(0, target - Math.max(w2 > 0 ? w1 / w2 : 1, 1));
-          const g = ghost === B1 ? b1 : b2;
-          g.ring[((ghostBase - v) >> 1) & g.mask] = -1;
-          g.count--;
-          g.weight -= 1;
+          if (ghost === B1) {
+            target = Math.min(c, target + Math.max(b1Count > 0 ? b2Count / b1Count : 1, 1));
+            b1Ring[((ghostBase - v) >> 1) & b1Mask] = -1;
+            b1Count--;
+          } else {
+            target = Math.max(0, target - Math.max(b2Count > 0 ? b1Count / b2Count : 1, 1));
+            b2Ring[((ghostBase - v) >> 1) & b2Mask] = -1;
+            b2Count--;
+          }
           evict = used + 1 > c ? (ghost === B2 ? 2 : 1) : 0;
           toT2 = 1;
-        } else if (t1Count + b1.weight + 1 > c) {
+        } else if (t1Count + b1Count + 1 > c) {
           // Case IV, T1 and B1 full.
           if (t1Count + 1 <= c) {
-            while (b1.count > 0 && t1Count + b1.weight + 1 > c) this.popOldest(b1);
+            // Forget B1's oldest entries (skipping the holes ghost hits left).
+            while (b1Count > 0 && t1Count + b1Count + 1 > c) {
+              while (b1Ring[b1Tail & b1Mask] === -1) b1Tail++;
+              b1Ring[b1Tail & b1Mask] = -1;
+              b1Tail++;
+              b1Count--;
+            }
             evict = used + 1 > c ? 1 : 0;
           } else if (used + 1 > c) {
             // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
             evict = 3;
           }
         } else {
-          while (b2.count > 0 && used + b1.weight + b2.weight + 1 > 2 * c) this.popOldest(b2);
+          while (b2Count > 0 && used + b1Count + b2Count + 1 > 2 * c) {
+            while (b2Ring[b2Tail & b2Mask] === -1) b2Tail++;
+            b2Ring[b2Tail & b2Mask] = -1;
+            b2Tail++;
+            b2Count--;
+          }
           evict = used + 1 > c ? 1 : 0;
         }
         // The slots the newcomer can take: the victim's (T1 or T2), else a free one.
@@ -280,8 +295,26 @@ export class ArcPolicy extends BasePolicy {
             t2Count--;
           }
           used--;
-          if (evict !== 3) this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
-          else where[victim] = NONE;
+          if (evict === 3) {
+            where[victim] = NONE;
+          } else if (fromT1 && b1Head - b1Tail <= b1Mask && b1Head < b1Limit) {
+            b1Ring[b1Head & b1Mask] = victim;
+            where[victim] = ghostBase - 2 * b1Head;
+            b1Head++;
+            b1Count++;
+          } else if (!fromT1 && b2Head - b2Tail <= b2Mask && b2Head < b2Limit) {
+            b2Ring[b2Head & b2Mask] = victim;
+            where[victim] = ghostBase - (2 * b2Head + 1);
+            b2Head++;
+            b2Count++;
+          } else {
+            // The ring is full of holes to squeeze out, or the numbers need a rebase: the general push.
+            b1.head = b1Head; b1.tail = b1Tail; b1.count = b1Count; b1.weight = b1Count;
+            b2.head = b2Head; b2.tail = b2Tail; b2.count = b2Count; b2.weight = b2Count;
+            this.push(fromT1 ? b1 : b2, fromT1 ? 0 : 1, victim, 1);
+            b1Head = b1.head; b1Tail = b1.tail; b1Count = b1.count;
+            b2Head = b2.head; b2Tail = b2.tail; b2Count = b2.count;
+          }
         }
         // Admit.
         used++;
@@ -311,6 +344,8 @@ export class ArcPolicy extends BasePolicy {
       }
     }
     this.touched = touched;
+    b1.head = b1Head; b1.tail = b1Tail; b1.count = b1Count; b1.weight = b1Count;
+    b2.head = b2Head; b2.tail = b2Tail; b2.count = b2Count; b2.weight = b2Count;
     this.t1Head = t1Head; this.t1Tail = t1Tail; this.t1Count = t1Count; this.t1Weight = t1Count; this.t1FreeTop = t1FreeTop;
     this.t2Head = t2Head; this.t2Tail = t2Tail; this.t2Count = t2Count; this.t2Weight = t2Count; this.t2FreeTop = t2FreeTop;
     this.used = used;
