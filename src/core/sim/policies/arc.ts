@@ -21,6 +21,7 @@
  */
 import type { PolicyConfig } from '../policy';
 import { BasePolicy } from './_base';
+import { IdRing } from './_ghost';
 import { freeSlotStack, slotCount } from './_slots';
 
 /** Which list: the values `miss` and `replace` take. */
@@ -39,39 +40,17 @@ function seqLimitFor(ghostBase: number): number {
 }
 
 /**
- * One ghost list: a ring of ids (-1 for a hole), with sequence numbers head (next write) and
- * tail (oldest entry still remembered); the entry with sequence number s is in slot s & mask.
+ * One ghost list: an IdRing (`_ghost.ts`) whose entries' sequence numbers are kept in the ids'
+ * `where` codes, with the limit at which they are rebased.
  */
-class GhostRing {
-  count = 0;
-  weight = 0;
-  head = 0;
-  tail = 0;
-  readonly ring: Int32Array;
-  readonly ringWeight: Float64Array | null;
-  readonly mask: number;
+class GhostRing extends IdRing {
   /** When head reaches this, the sequence numbers are rebased (see ArcPolicy.rebase). */
   readonly seqLimit: number;
 
   constructor(maxEntries: number, bytes: boolean, seqLimit: number, hardLimit: number) {
-    let size = 16;
-    // Twice the entries leaves room for the holes ghost hits punch before the tail reaches them.
-    while (size < 2 * maxEntries + 2 && size < 1 << 27) size <<= 1;
-    this.ring = new Int32Array(size).fill(-1);
-    this.ringWeight = bytes ? new Float64Array(size) : null;
-    this.mask = size - 1;
+    super(maxEntries, bytes, 1 << 27);
     // A rebase leaves head below twice the ring's size; the limit must stay above that.
-    this.seqLimit = Math.min(hardLimit, Math.max(seqLimit, 4 * size));
-  }
-
-  /** Ids from newest to oldest. */
-  toArray(): number[] {
-    const out: number[] = [];
-    for (let s = this.head - 1; s >= this.tail; s--) {
-      const id = this.ring[s & this.mask];
-      if (id !== -1) out.push(id);
-    }
-    return out;
+    this.seqLimit = Math.min(hardLimit, Math.max(seqLimit, 4 * (this.mask + 1)));
   }
 }
 
@@ -419,7 +398,7 @@ export class ArcPolicy extends BasePolicy {
     // Case IV: a complete miss.
     if (this.t1Weight + this.b1.weight + w > c) {
       if (this.t1Weight + w <= c) {
-        while (this.b1.count > 0 && this.t1Weight + this.b1.weight + w > c) this.popOldest(this.b1);
+        while (this.b1.count > 0 && this.t1Weight + this.b1.weight + w > c) this.b1.popOldest();
         while (this.used + w > c) this.replace(false);
       } else {
         // T1 alone fills the cache: its LRU object leaves without becoming a ghost.
@@ -431,7 +410,7 @@ export class ArcPolicy extends BasePolicy {
       }
     } else {
       while (this.b2.count > 0 && this.used + this.b1.weight + this.b2.weight + w > 2 * c) {
-        this.popOldest(this.b2);
+        this.b2.popOldest();
       }
       while (this.used + w > c) this.replace(false);
     }
@@ -543,62 +522,22 @@ export class ArcPolicy extends BasePolicy {
   }
 
   private push(g: GhostRing, which: number, id: number, w: number): void {
-    if (g.head - g.tail > g.mask) {
-      this.compact(g, which);
+    if (g.full) {
+      g.compact((moved, seq) => { this.where[moved] = this.ghostBase - (2 * seq + which); });
       // Still full of live entries (only possible with zero-size objects): forget the oldest.
-      if (g.head - g.tail > g.mask) this.popOldest(g);
+      if (g.full) g.popOldest();
     }
     if (g.head >= g.seqLimit) this.rebase(g, which);
-    const slot = g.head & g.mask;
-    g.ring[slot] = id;
-    if (g.ringWeight !== null) g.ringWeight[slot] = w;
     this.where[id] = this.ghostBase - (2 * g.head + which);
-    g.head++;
-    g.count++;
-    g.weight += w;
+    g.append(id, w);
   }
 
   /** Forgets a ghost hit's id (a live entry of B1 or B2). */
   private forget(id: number): void {
     const code = this.ghostBase - this.where[id];
     const g = (code & 1) === 0 ? this.b1 : this.b2;
-    const slot = (code >> 1) & g.mask;
-    g.ring[slot] = -1;
+    g.removeAt((code >> 1) & g.mask);
     this.where[id] = NONE;
-    g.count--;
-    g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
-  }
-
-  /** Forgets the oldest entry of a non-empty ghost list (its id's code goes stale). */
-  private popOldest(g: GhostRing): void {
-    const ring = g.ring;
-    const mask = g.mask;
-    while (ring[g.tail & mask] === -1) g.tail++;
-    const slot = g.tail & mask;
-    ring[slot] = -1;
-    g.tail++;
-    g.count--;
-    g.weight -= g.ringWeight === null ? 1 : g.ringWeight[slot];
-  }
-
-  /** Squeezes out the holes left by ghost hits; rare, since the ring is twice the entries. */
-  private compact(g: GhostRing, which: number): void {
-    const ring = g.ring;
-    const mask = g.mask;
-    let write = g.tail;
-    for (let read = g.tail; read < g.head; read++) {
-      const id = ring[read & mask];
-      if (id === -1) continue;
-      if (write !== read) {
-        const to = write & mask;
-        ring[to] = id;
-        if (g.ringWeight !== null) g.ringWeight[to] = g.ringWeight[read & mask];
-        ring[read & mask] = -1;
-        this.where[id] = this.ghostBase - (2 * write + which);
-      }
-      write++;
-    }
-    g.head = write;
   }
 
   /**
