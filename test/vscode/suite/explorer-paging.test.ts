@@ -7,19 +7,11 @@ import { strict as assert } from 'node:assert';
 import Redis from 'ioredis';
 import * as vscode from 'vscode';
 import { startRedis, type RedisServer } from '../../harness/servers';
+import { child, keysOf, snapshot } from './tree';
 
-interface SnapshotItem { label: string; description?: string; contextValue?: string; children?: SnapshotItem[] }
 interface Outcome { plan: { matched: number; sample: string[] }; confirmed: boolean; report?: { matched: number; deleted: number; errors: number } }
 
 const PAGE = 20;
-
-function child(item: SnapshotItem | undefined, label: string): SnapshotItem {
-  const found = item?.children?.find((c) => c.label === label);
-  assert.ok(found, `no "${label}" under "${item?.label}": ${JSON.stringify(item?.children?.map((c) => c.label))}`);
-  return found;
-}
-
-const keysOf = (item: SnapshotItem): SnapshotItem[] => (item.children ?? []).filter((c) => c.contextValue?.startsWith('cachelens.key.'));
 
 describe('explorer paging: namespaces and tags page on their own', function () {
   this.timeout(60_000);
@@ -27,11 +19,6 @@ describe('explorer paging: namespaces and tags page on their own', function () {
   let client: Redis;
   let id: string;
   const config = () => vscode.workspace.getConfiguration('cachelens');
-  const snapshot = async (): Promise<SnapshotItem> => {
-    const snap = await vscode.commands.executeCommand<SnapshotItem | undefined>('cachelens.explorer.snapshot', id);
-    assert.ok(snap);
-    return snap;
-  };
 
   before(async () => {
     redis = await startRedis();
@@ -61,21 +48,21 @@ describe('explorer paging: namespaces and tags page on their own', function () {
 
   it('"Load more…" under a namespace loads only that namespace, until its count is exact', async () => {
     // The first page of 20 may miss a namespace; a lookup puts one key of each in the tree.
-    await snapshot();
+    await snapshot(id);
     for (const key of ['user:0', 'item:0']) await vscode.commands.executeCommand('cachelens.lookupKey', id, { key });
-    let tree = await snapshot();
+    let tree = await snapshot(id);
     const user0 = child(tree, 'user:');
     const item0 = child(tree, 'item:');
     const itemCount = keysOf(item0).length;
     assert.equal(child(user0, 'Load more…').description, `${keysOf(user0).length} of user:* loaded`);
     assert.equal(await vscode.commands.executeCommand('cachelens.loadMore', { connectionId: id, prefix: 'user:' }), PAGE);
-    tree = await snapshot();
+    tree = await snapshot(id);
     assert.equal(keysOf(child(tree, 'user:')).length, keysOf(user0).length + PAGE);
     assert.equal(keysOf(child(tree, 'item:')).length, itemCount, 'item: did not grow');
     let calls = 1;
     while (child(tree, 'user:').children?.some((c) => c.label === 'Load more…')) {
       await vscode.commands.executeCommand('cachelens.loadMore', { connectionId: id, prefix: 'user:' });
-      tree = await snapshot();
+      tree = await snapshot(id);
       assert.ok(++calls < 20, 'the namespace ends');
     }
     assert.equal(child(tree, 'user:').description, '150 keys', 'exact, without "+"');
@@ -86,14 +73,14 @@ describe('explorer paging: namespaces and tags page on their own', function () {
 
   it('"Load more…" under a tag pages its members', async () => {
     assert.ok(await vscode.commands.executeCommand<number>('cachelens.loadMore', { connectionId: id, tag: 'items' }));
-    let tag = child(child(await snapshot(), 'Tags'), 'items');
+    let tag = child(child(await snapshot(id), 'Tags'), 'items');
     const first = keysOf(tag).length;
     assert.ok(first > 0 && first < 300, `first page: ${first}`);
     assert.equal(child(tag, 'Load more…').description, `${first} of 300 members`);
     let calls = 0;
     while (tag.children?.some((c) => c.label === 'Load more…')) {
       await vscode.commands.executeCommand('cachelens.loadMore', { connectionId: id, tag: 'items' });
-      tag = child(child(await snapshot(), 'Tags'), 'items');
+      tag = child(child(await snapshot(id), 'Tags'), 'items');
       assert.ok(++calls < 60, 'the tag ends');
     }
     const labels = keysOf(tag).map((k) => k.label);
@@ -102,7 +89,7 @@ describe('explorer paging: namespaces and tags page on their own', function () {
   });
 
   it('invalidates a tag whose name is not UTF-8 by its exact bytes', async () => {
-    const tags = child(await snapshot(), 'Tags');
+    const tags = child(await snapshot(id), 'Tags');
     assert.ok(tags.children?.some((t) => t.label === '\\xff'), JSON.stringify(tags.children?.map((t) => t.label)));
     const outcome = await vscode.commands.executeCommand<Outcome>('cachelens.invalidateTag',
       { connectionId: id, tagBase64: Buffer.from([0xff]).toString('base64') }, { confirm: true });

@@ -7,22 +7,10 @@ import { strict as assert } from 'node:assert';
 import Redis from 'ioredis';
 import * as vscode from 'vscode';
 import { startMemcached, startRedisCluster, startSentinel, type MemcachedServer, type RedisCluster, type Sentinel } from '../../harness/servers';
+import { child, keysOf, snapshot, type SnapshotItem } from './tree';
 
-interface SnapshotItem { label: string; description?: string; contextValue?: string; children?: SnapshotItem[] }
 
-function child(item: SnapshotItem | undefined, label: string): SnapshotItem {
-  const found = item?.children?.find((c) => c.label === label);
-  assert.ok(found, `no "${label}" under "${item?.label}": ${JSON.stringify(item?.children?.map((c) => c.label))}`);
-  return found;
-}
-
-async function snapshot(id: string): Promise<SnapshotItem> {
-  const snap = await vscode.commands.executeCommand<SnapshotItem | undefined>('cachelens.explorer.snapshot', id);
-  assert.ok(snap);
-  return snap;
-}
-
-const keyLabels = (item: SnapshotItem): string[] => (item.children ?? []).filter((c) => c.contextValue?.startsWith('cachelens.key.')).map((c) => c.label);
+const keyLabels = (item: SnapshotItem): string[] => keysOf(item).map((c) => c.label);
 
 /** Replaces a document's whole text and saves it through the cachelens: file system. */
 async function editAndSave(uri: string, text: string): Promise<void> {

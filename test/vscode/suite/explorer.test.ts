@@ -8,27 +8,15 @@ import { strict as assert } from 'node:assert';
 import Redis from 'ioredis';
 import * as vscode from 'vscode';
 import { freePort, startMemcached, startRedis, type MemcachedServer, type RedisServer } from '../../harness/servers';
+import { child, snapshot, type SnapshotItem } from './tree';
 import { eventually, ui } from './ui';
 
-interface SnapshotItem { label: string; description?: string; contextValue?: string; children?: SnapshotItem[] }
 interface Outcome { plan: { matched: number; sample: string[] }; confirmed: boolean; report?: { matched: number; deleted: number; errors: number } }
 
 const PASSWORD = 'pw-Secret-7731';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const BIN = Buffer.from([0x62, 0x69, 0x6e, 0x3a, 0xff, 0xfe]);
 const BIN_SIBLING = Buffer.from([0x62, 0x69, 0x6e, 0x3a, 0xff, 0xfd]);
-
-function child(item: SnapshotItem | undefined, label: string): SnapshotItem {
-  const found = item?.children?.find((c) => c.label === label);
-  assert.ok(found, `no "${label}" under "${item?.label}": ${JSON.stringify(item?.children?.map((c) => c.label))}`);
-  return found;
-}
-
-async function snapshot(id: string): Promise<SnapshotItem> {
-  const snap = await vscode.commands.executeCommand<SnapshotItem | undefined>('cachelens.explorer.snapshot', id);
-  assert.ok(snap, 'the snapshot command returned nothing');
-  return snap;
-}
 
 function savedConnections(): Array<Record<string, unknown>> {
   return vscode.workspace.getConfiguration('cachelens').get<Array<Record<string, unknown>>>('connections', []);
