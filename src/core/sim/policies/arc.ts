@@ -48,7 +48,8 @@ class GhostRing extends IdRing {
   readonly seqLimit: number;
 
   constructor(maxEntries: number, bytes: boolean, seqLimit: number, hardLimit: number) {
-    super(maxEntries, bytes, 1 << 27);
+    // At most 2^28 slots: after a rebase head stays below 2^29, under the limit of any id space that fits in memory.
+    super(maxEntries, bytes, 1 << 28);
     // A rebase leaves head below twice the ring's size; the limit must stay above that.
     this.seqLimit = Math.min(hardLimit, Math.max(seqLimit, 4 * (this.mask + 1)));
   }
